@@ -1,0 +1,39 @@
+//! The `#[differentiate]` attribute: a compile-time automatic-differentiation compiler.
+//!
+//! Users depend on the `ad` crate, which re-exports this macro. The compiler is a pipeline of
+//! phases, one module each, all working on `proc_macro2` tokens so they can be tested without
+//! a compiler invocation:
+//!
+//! ```text
+//! options + signature ─▶ lower ─▶ types ─▶ activity ─▶ forward / reverse ─▶ cleanup ─▶ emit
+//! ```
+//!
+//! [`ir`] is the representation they share; [`expand`] runs them.
+
+mod activity;
+mod cleanup;
+mod diag;
+mod emit;
+mod expand;
+mod forward;
+mod ir;
+mod lower;
+mod names;
+mod options;
+mod primitives;
+mod reverse;
+mod signature;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+use proc_macro::TokenStream;
+
+/// Writes the derivative of a function next to it: `#[differentiate(forward)]` emits `f_jvp`,
+/// `#[differentiate(reverse)]` emits `f_vjp`, and `wrt(a, b)` restricts the differentiated
+/// parameters. See the `ad` crate's documentation for the contract.
+#[proc_macro_attribute]
+pub fn differentiate(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(attr.into(), item.into()).into()
+}

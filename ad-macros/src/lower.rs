@@ -1,0 +1,985 @@
+//! Lowering: the user's function body → the IR in normal form.
+//!
+//! Every intermediate value gets its own variable and every `let`, assignment or compound
+//! assignment defines a new one, so the straight-line IR is in SSA form: shadowing and `let mut`
+//! rebinding are resolved here, once. Tuples and arrays built in the body are kept as
+//! compile-time aggregates of scalar variables. Type constraints are recorded for `types`.
+//! Each unsupported construct is reported at its span and lowering goes on, so that one build
+//! lists all of them.
+
+use crate::diag::Diagnostics;
+use crate::ir::{BinOp, Expr, FloatTy, Function, Origin, Param, Stmt, Ty, UnOp, Var, VarInfo};
+use crate::primitives;
+use crate::signature::{self, Shape, Signature, TypeClass};
+use crate::types::{Kind, TypeTable};
+use proc_macro2::Span;
+use quote::ToTokens;
+use std::collections::HashMap;
+use syn::spanned::Spanned;
+
+/// A value of the user's program: a scalar variable or an aggregate of them.
+#[derive(Clone, Debug)]
+enum Value {
+    Scalar(Var),
+    Tuple(Vec<Value>),
+    Array(Vec<Value>),
+    Unit,
+    /// The value of an expression that was reported as an error; uses are not reported again.
+    Error,
+}
+
+/// The lowered primal and the variables of its parameters, in order.
+pub struct Lowered {
+    pub function: Function,
+    pub params: Vec<Var>,
+}
+
+pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Lowered {
+    let mut l = Lowerer {
+        diag,
+        fun: Function {
+            vars: Vec::new(),
+            params: Vec::new(),
+            stmts: Vec::new(),
+            ret: Expr::Zero,
+            ret_ty: sig.output_ty.clone(),
+        },
+        types: TypeTable::default(),
+        scopes: vec![HashMap::new()],
+        consts: HashMap::new(),
+        float_consts_glob: false,
+    };
+    let mut params = Vec::new();
+    for p in &sig.params {
+        let v = l.new_var(Origin::User(p.ident.unraw_string()), Kind::of(p.kind));
+        l.fun.params.push(Param {
+            var: v,
+            ty: p.ty.clone(),
+        });
+        l.bind(&p.ident, Value::Scalar(v));
+        params.push(v);
+    }
+    let tail = l.body(&item.block);
+    l.fun.ret = l.output(tail, &sig.output, &item.block);
+    let Lowerer { fun, types, .. } = l;
+    let mut fun = fun;
+    types.apply(&mut fun);
+    Lowered {
+        function: fun,
+        params,
+    }
+}
+
+trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for syn::Ident {
+    fn unraw_string(&self) -> String {
+        use syn::ext::IdentExt;
+        self.unraw().to_string()
+    }
+}
+
+struct Lowerer<'d> {
+    diag: &'d mut Diagnostics,
+    fun: Function,
+    types: TypeTable,
+    scopes: Vec<HashMap<String, Value>>,
+    /// `const` items of the body and float constants imported by `use`, with their types.
+    consts: HashMap<String, Kind>,
+    /// The body has `use std::f64::consts::*` (or `f32`, `core`).
+    float_consts_glob: bool,
+}
+
+/// The names of the constants in `std::f64::consts`.
+const STD_FLOAT_CONSTS: &[&str] = &[
+    "PI",
+    "TAU",
+    "E",
+    "SQRT_2",
+    "LN_2",
+    "LN_10",
+    "LOG2_E",
+    "LOG2_10",
+    "LOG10_E",
+    "LOG10_2",
+    "FRAC_PI_2",
+    "FRAC_PI_3",
+    "FRAC_PI_4",
+    "FRAC_PI_6",
+    "FRAC_PI_8",
+    "FRAC_1_PI",
+    "FRAC_2_PI",
+    "FRAC_2_SQRT_PI",
+    "FRAC_1_SQRT_2",
+];
+
+impl Lowerer<'_> {
+    fn new_var(&mut self, origin: Origin, kind: Kind) -> Var {
+        self.types.add(kind);
+        self.fun.vars.push(VarInfo {
+            origin,
+            ty: Ty::Opaque,
+        });
+        Var(self.fun.vars.len() as u32 - 1)
+    }
+
+    /// Defines a new variable as `expr`, named `hint` if given.
+    fn define(&mut self, hint: Option<&str>, kind: Kind, expr: Expr, span: Span) -> Var {
+        let origin = match hint {
+            Some(name) => Origin::User(name.to_string()),
+            None => Origin::Temp,
+        };
+        let v = self.new_var(origin, kind);
+        self.fun.stmts.push(Stmt::Let {
+            vars: vec![Some(v)],
+            mutable: false,
+            expr,
+            span,
+        });
+        v
+    }
+
+    fn bind(&mut self, name: &syn::Ident, value: Value) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name.unraw_string(), value);
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<Value> {
+        self.scopes.iter().rev().find_map(|s| s.get(name).cloned())
+    }
+
+    /// Rebinds an existing variable (assignment to a `let mut`).
+    fn rebind(&mut self, name: &str, value: Value) -> bool {
+        for scope in self.scopes.iter_mut().rev() {
+            if let Some(slot) = scope.get_mut(name) {
+                *slot = value;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn body(&mut self, block: &syn::Block) -> Value {
+        self.block(block, true)
+    }
+
+    fn block(&mut self, block: &syn::Block, top: bool) -> Value {
+        self.scopes.push(HashMap::new());
+        let n = block.stmts.len();
+        let mut tail = Value::Unit;
+        for (i, stmt) in block.stmts.iter().enumerate() {
+            let last = i + 1 == n;
+            match stmt {
+                syn::Stmt::Local(local) => self.local(local),
+                syn::Stmt::Item(item) => self.item(item),
+                syn::Stmt::Macro(m) => self.diag.error(&m.mac, MACRO_MESSAGE),
+                syn::Stmt::Expr(syn::Expr::Return(r), _) if top && last => {
+                    tail = match &r.expr {
+                        Some(e) => self.expr(e, None),
+                        None => Value::Unit,
+                    }
+                }
+                syn::Stmt::Expr(e, None) if last => tail = self.expr(e, None),
+                syn::Stmt::Expr(e, _) => self.statement(e),
+            }
+        }
+        self.scopes.pop();
+        tail
+    }
+
+    fn item(&mut self, item: &syn::Item) {
+        match item {
+            syn::Item::Const(c) => {
+                let kind = match signature::classify(&c.ty) {
+                    TypeClass::Scalar(ty) => Kind::of(ty),
+                    TypeClass::FloatContainer => Kind::Unknown,
+                };
+                self.consts.insert(c.ident.unraw_string(), kind);
+                self.fun.stmts.push(Stmt::Item(c.to_token_stream()));
+            }
+            syn::Item::Use(u) => {
+                self.note_use(&u.tree, &mut Vec::new());
+                self.fun.stmts.push(Stmt::Item(u.to_token_stream()));
+            }
+            other => self.diag.error(
+                other,
+                "only `const` and `use` items are supported inside a differentiated function; \
+                 move this item out of the function",
+            ),
+        }
+    }
+
+    /// Remembers float constants imported from `std::f64::consts` and the like.
+    fn note_use(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        let width = |prefix: &[String]| -> Option<FloatTy> {
+            let n = prefix.len();
+            if n >= 2 && prefix[n - 1] == "consts" {
+                match prefix[n - 2].as_str() {
+                    "f64" => Some(FloatTy::F64),
+                    "f32" => Some(FloatTy::F32),
+                    _ => None,
+                }
+            } else {
+                None
+            }
+        };
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.note_use(&p.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                if let Some(w) = width(prefix) {
+                    self.consts.insert(n.ident.to_string(), Kind::Float(w));
+                }
+            }
+            syn::UseTree::Rename(r) => {
+                if let Some(w) = width(prefix) {
+                    self.consts.insert(r.rename.to_string(), Kind::Float(w));
+                }
+            }
+            syn::UseTree::Glob(_) => self.float_consts_glob |= width(prefix).is_some(),
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.note_use(t, prefix);
+                }
+            }
+        }
+    }
+
+    fn local(&mut self, local: &syn::Local) {
+        let Some(init) = &local.init else {
+            self.diag.error(
+                local,
+                "a `let` without an initial value is not supported; give it a value (`let x = 0.0;`)",
+            );
+            return;
+        };
+        if let Some((else_token, _)) = &init.diverge {
+            self.diag.error(else_token, "`let .. else` is not supported");
+            return;
+        }
+        let hint = pattern_name(&local.pat);
+        let value = self.expr(&init.expr, hint.as_deref());
+        self.pattern(&local.pat, value);
+    }
+
+    fn pattern(&mut self, pat: &syn::Pat, value: Value) {
+        match (pat, value) {
+            (_, Value::Error) => self.poison(pat),
+            (syn::Pat::Ident(pi), value) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                self.bind(&pi.ident, value)
+            }
+            (syn::Pat::Wild(_), _) => {}
+            (syn::Pat::Paren(p), value) => self.pattern(&p.pat, value),
+            (syn::Pat::Type(pt), value) => {
+                self.annotate(&value, &pt.ty);
+                self.pattern(&pt.pat, value)
+            }
+            (syn::Pat::Tuple(t), Value::Tuple(items)) if t.elems.len() == items.len() => {
+                for (p, v) in t.elems.iter().zip(items) {
+                    self.pattern(p, v);
+                }
+            }
+            (syn::Pat::Slice(s), Value::Array(items)) if s.elems.len() == items.len() => {
+                for (p, v) in s.elems.iter().zip(items) {
+                    self.pattern(p, v);
+                }
+            }
+            (syn::Pat::Tuple(_) | syn::Pat::Slice(_), _) => self.diag.error(
+                pat,
+                "this pattern does not match the shape of the value (or uses `..`); \
+                 destructure tuples and arrays element by element",
+            ),
+            _ => self.diag.error(
+                pat,
+                "unsupported pattern; bind a name, `_`, or a tuple of them",
+            ),
+        }
+    }
+
+    /// Binds every name of a pattern to an error value so that later uses are not reported.
+    fn poison(&mut self, pat: &syn::Pat) {
+        match pat {
+            syn::Pat::Ident(pi) => self.bind(&pi.ident, Value::Error),
+            syn::Pat::Type(pt) => self.poison(&pt.pat),
+            syn::Pat::Paren(p) => self.poison(&p.pat),
+            syn::Pat::Tuple(t) => t.elems.iter().for_each(|p| self.poison(p)),
+            syn::Pat::Slice(s) => s.elems.iter().for_each(|p| self.poison(p)),
+            _ => {}
+        }
+    }
+
+    /// Applies a type annotation (`let x: f64 = ..`) to a value.
+    fn annotate(&mut self, value: &Value, ty: &syn::Type) {
+        match (value, ty) {
+            (Value::Scalar(v), _) => {
+                if let TypeClass::Scalar(t) = signature::classify(ty) {
+                    self.types.fact(*v, Kind::of(t), ty.span(), self.diag);
+                }
+            }
+            (Value::Tuple(items), syn::Type::Tuple(t)) => {
+                for (v, ty) in items.iter().zip(&t.elems) {
+                    self.annotate(v, ty);
+                }
+            }
+            (Value::Array(items), syn::Type::Array(a)) => {
+                for v in items {
+                    self.annotate(v, &a.elem);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An expression in statement position.
+    fn statement(&mut self, e: &syn::Expr) {
+        match e {
+            syn::Expr::Assign(a) => {
+                let hint = place_name(&a.left);
+                let value = self.expr(&a.right, hint.as_deref());
+                self.assign(&a.left, value);
+            }
+            syn::Expr::Binary(b) if compound_op(&b.op).is_some() => {
+                let op = compound_op(&b.op).unwrap_or(BinOp::Add);
+                let old = self.expr(&b.left, None);
+                let rhs = self.expr(&b.right, None);
+                let hint = place_name(&b.left);
+                let new = self.binary(op, old, rhs, hint.as_deref(), b.span());
+                self.assign(&b.left, new);
+            }
+            syn::Expr::Return(r) => self.diag.error(
+                r,
+                "`return` is only supported as the last statement of the function; \
+                 restructure the function so that it returns at its end",
+            ),
+            syn::Expr::Block(b) if b.label.is_none() => {
+                self.block(&b.block, false);
+            }
+            other => {
+                self.expr(other, None);
+            }
+        }
+    }
+
+    /// Assigns `value` to a place: a variable, a tuple field or an array element.
+    fn assign(&mut self, place: &syn::Expr, value: Value) {
+        if matches!(value, Value::Error) {
+            return;
+        }
+        match place {
+            syn::Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+                let name = p.path.get_ident().map(|i| i.unraw_string()).unwrap_or_default();
+                if let Some(Value::Scalar(old)) = self.lookup(&name) {
+                    if let Value::Scalar(new) = value {
+                        self.types.same(old, new, place.span(), self.diag);
+                    }
+                }
+                if !self.rebind(&name, value) {
+                    self.diag.error(place, "assignment to something that is not a local variable is not supported");
+                }
+            }
+            syn::Expr::Paren(p) => self.assign(&p.expr, value),
+            syn::Expr::Field(_) | syn::Expr::Index(_) => {
+                let Some((name, path)) = self.place_path(place) else {
+                    return;
+                };
+                let Some(mut root) = self.lookup(&name) else {
+                    self.diag.error(place, "assignment to something that is not a local variable is not supported");
+                    return;
+                };
+                let mut slot = &mut root;
+                for i in &path {
+                    slot = match slot {
+                        Value::Tuple(items) | Value::Array(items) if *i < items.len() => {
+                            &mut items[*i]
+                        }
+                        _ => {
+                            self.diag.error(place, "this element does not exist in the value");
+                            return;
+                        }
+                    };
+                }
+                *slot = value;
+                self.rebind(&name, root);
+            }
+            other => self.diag.error(
+                other,
+                "unsupported assignment target; assign to a local variable, a tuple field `t.0` \
+                 or an array element with a literal index `a[1]`",
+            ),
+        }
+    }
+
+    /// The root variable and element path of a place like `t.0[2]`.
+    fn place_path(&mut self, place: &syn::Expr) -> Option<(String, Vec<usize>)> {
+        match place {
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .map(|i| (i.unraw_string(), Vec::new())),
+            syn::Expr::Paren(p) => self.place_path(&p.expr),
+            syn::Expr::Field(f) => {
+                let (name, mut path) = self.place_path(&f.base)?;
+                match &f.member {
+                    syn::Member::Unnamed(i) => path.push(i.index as usize),
+                    syn::Member::Named(n) => {
+                        self.diag.error(n, "named fields are not supported; use local variables");
+                        return None;
+                    }
+                }
+                Some((name, path))
+            }
+            syn::Expr::Index(ix) => {
+                let (name, mut path) = self.place_path(&ix.expr)?;
+                path.push(self.literal_index(&ix.index)?);
+                Some((name, path))
+            }
+            other => {
+                self.diag.error(other, "unsupported assignment target");
+                None
+            }
+        }
+    }
+
+    fn literal_index(&mut self, e: &syn::Expr) -> Option<usize> {
+        if let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(n),
+            ..
+        }) = e
+        {
+            if let Ok(i) = n.base10_parse::<usize>() {
+                return Some(i);
+            }
+        }
+        self.diag.error(
+            e,
+            "indexing is supported only with an integer literal into a local array or tuple \
+             (buffers and runtime indices are not supported yet)",
+        );
+        None
+    }
+
+    /// Lowers an expression; the operation that makes its value is named `hint` if given.
+    fn expr(&mut self, e: &syn::Expr, hint: Option<&str>) -> Value {
+        match e {
+            syn::Expr::Lit(l) => self.literal(&l.lit, hint),
+            syn::Expr::Path(p) => self.path(p, hint),
+            syn::Expr::Paren(p) => self.expr(&p.expr, hint),
+            syn::Expr::Group(g) => self.expr(&g.expr, hint),
+            syn::Expr::Unary(u) => {
+                let op = match u.op {
+                    syn::UnOp::Neg(_) => UnOp::Neg,
+                    syn::UnOp::Not(_) => UnOp::Not,
+                    _ => {
+                        self.diag.error(u, "dereferencing is not supported; use the value directly");
+                        return Value::Error;
+                    }
+                };
+                let Some(a) = self.scalar(&u.expr) else {
+                    return Value::Error;
+                };
+                let kind = if op == UnOp::Neg { Kind::Unknown } else { self.types.kind(a) };
+                let v = self.define(hint, kind, Expr::Unary(op, Box::new(Expr::Var(a))), u.span());
+                self.types.same(a, v, u.span(), self.diag);
+                Value::Scalar(v)
+            }
+            syn::Expr::Binary(b) => match binary_op(&b.op) {
+                Some(op) => {
+                    let lhs = self.expr(&b.left, None);
+                    let rhs = self.expr(&b.right, None);
+                    self.binary(op, lhs, rhs, hint, b.span())
+                }
+                None => {
+                    self.statement(e);
+                    Value::Unit
+                }
+            },
+            syn::Expr::Cast(c) => {
+                let Some(a) = self.scalar(&c.expr) else {
+                    return Value::Error;
+                };
+                let kind = match signature::classify(&c.ty) {
+                    TypeClass::Scalar(t) => Kind::of(t),
+                    TypeClass::FloatContainer => {
+                        self.diag.error(&c.ty, "casts to this type are not supported");
+                        return Value::Error;
+                    }
+                };
+                Value::Scalar(self.define(
+                    hint,
+                    kind,
+                    Expr::Cast(Box::new(Expr::Var(a)), c.ty.clone()),
+                    c.span(),
+                ))
+            }
+            syn::Expr::MethodCall(m) => self.method_call(m, hint),
+            syn::Expr::Call(c) => self.call(c, hint),
+            syn::Expr::Tuple(t) => {
+                if t.elems.is_empty() {
+                    return Value::Unit;
+                }
+                Value::Tuple(t.elems.iter().map(|e| self.expr(e, None)).collect())
+            }
+            syn::Expr::Array(a) => Value::Array(a.elems.iter().map(|e| self.expr(e, None)).collect()),
+            syn::Expr::Repeat(r) => {
+                let value = self.expr(&r.expr, None);
+                match &*r.len {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Int(n),
+                        ..
+                    }) if n.base10_parse::<usize>().is_ok_and(|n| n <= 4096) => {
+                        let n = n.base10_parse::<usize>().unwrap_or(0);
+                        Value::Array(vec![value; n])
+                    }
+                    other => {
+                        self.diag.error(
+                            other,
+                            "array repeat `[x; N]` needs an integer literal length (at most 4096) \
+                             here; local buffers of other lengths are not supported yet",
+                        );
+                        Value::Error
+                    }
+                }
+            }
+            syn::Expr::Field(f) => {
+                let base = self.expr(&f.base, None);
+                match (&f.member, base) {
+                    (_, Value::Error) => Value::Error,
+                    (syn::Member::Unnamed(i), Value::Tuple(items))
+                        if (i.index as usize) < items.len() =>
+                    {
+                        items[i.index as usize].clone()
+                    }
+                    _ => {
+                        self.diag.error(
+                            f,
+                            "field access is supported only on local tuples (`t.0`); struct fields \
+                             are not supported yet",
+                        );
+                        Value::Error
+                    }
+                }
+            }
+            syn::Expr::Index(ix) => {
+                let base = self.expr(&ix.expr, None);
+                if matches!(base, Value::Error) {
+                    return Value::Error;
+                }
+                let Some(i) = self.literal_index(&ix.index) else {
+                    return Value::Error;
+                };
+                match base {
+                    Value::Array(items) if i < items.len() => items[i].clone(),
+                    _ => {
+                        self.diag.error(
+                            ix,
+                            "indexing is supported only into local arrays with a literal index \
+                             (buffers are not supported yet)",
+                        );
+                        Value::Error
+                    }
+                }
+            }
+            syn::Expr::Block(b) if b.label.is_none() => self.block(&b.block, false),
+            syn::Expr::Assign(_) => {
+                self.statement(e);
+                Value::Unit
+            }
+            other => {
+                self.diag.error(other, unsupported_message(other));
+                Value::Error
+            }
+        }
+    }
+
+    /// Lowers an expression that must be a scalar.
+    fn scalar(&mut self, e: &syn::Expr) -> Option<Var> {
+        match self.expr(e, None) {
+            Value::Scalar(v) => Some(v),
+            Value::Error => None,
+            _ => {
+                self.diag.error(e, "expected a number here, found a tuple, an array or `()`");
+                None
+            }
+        }
+    }
+
+    fn literal(&mut self, lit: &syn::Lit, hint: Option<&str>) -> Value {
+        let kind = match lit {
+            syn::Lit::Float(f) => match f.suffix() {
+                "f32" => Kind::Float(FloatTy::F32),
+                "f64" => Kind::Float(FloatTy::F64),
+                _ => Kind::AnyFloat,
+            },
+            syn::Lit::Int(i) => match i.suffix() {
+                "f32" => Kind::Float(FloatTy::F32),
+                "f64" => Kind::Float(FloatTy::F64),
+                _ => Kind::Int,
+            },
+            syn::Lit::Bool(_) => Kind::Bool,
+            other => {
+                self.diag.error(other, "only numeric and boolean literals are supported");
+                return Value::Error;
+            }
+        };
+        Value::Scalar(self.define(hint, kind, Expr::Lit(lit.clone()), lit.span()))
+    }
+
+    fn path(&mut self, p: &syn::ExprPath, hint: Option<&str>) -> Value {
+        if p.qself.is_none() {
+            if let Some(ident) = p.path.get_ident() {
+                if let Some(v) = self.lookup(&ident.unraw_string()) {
+                    return v;
+                }
+            }
+        }
+        // Not a local: a constant of the user's or of std.
+        let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let n = segments.len();
+        let width = |s: &str| match s {
+            "f64" => Some(FloatTy::F64),
+            "f32" => Some(FloatTy::F32),
+            _ => None,
+        };
+        let kind = if n >= 2 && width(&segments[n - 2]).is_some() {
+            // `f64::EPSILON`, `f64::MAX`
+            Kind::Float(width(&segments[n - 2]).unwrap_or(FloatTy::F64))
+        } else if n >= 3 && segments[n - 2] == "consts" && width(&segments[n - 3]).is_some() {
+            Kind::Float(width(&segments[n - 3]).unwrap_or(FloatTy::F64))
+        } else if n == 1 {
+            match self.consts.get(&segments[0]) {
+                Some(k) => *k,
+                None if self.float_consts_glob && STD_FLOAT_CONSTS.contains(&segments[0].as_str()) => {
+                    Kind::AnyFloat
+                }
+                None => Kind::Unknown,
+            }
+        } else {
+            Kind::Unknown
+        };
+        Value::Scalar(self.define(hint, kind, Expr::Path(p.clone()), p.span()))
+    }
+
+    fn binary(&mut self, op: BinOp, lhs: Value, rhs: Value, hint: Option<&str>, span: Span) -> Value {
+        let (a, b) = match (lhs, rhs) {
+            (Value::Scalar(a), Value::Scalar(b)) => (a, b),
+            (Value::Error, _) | (_, Value::Error) => return Value::Error,
+            _ => {
+                self.diag.error_at(
+                    span,
+                    "arithmetic on tuples, arrays or `()` is not supported; operate on the elements",
+                );
+                return Value::Error;
+            }
+        };
+        let expr = Expr::bin(op, Expr::Var(a), Expr::Var(b));
+        let v = match op {
+            _ if op.is_comparison() => {
+                self.types.same(a, b, span, self.diag);
+                self.define(hint, Kind::Bool, expr, span)
+            }
+            BinOp::And | BinOp::Or => {
+                self.types.fact(a, Kind::Bool, span, self.diag);
+                self.types.fact(b, Kind::Bool, span, self.diag);
+                self.define(hint, Kind::Bool, expr, span)
+            }
+            BinOp::Shl | BinOp::Shr => {
+                self.types.fact(b, Kind::Int, span, self.diag);
+                let v = self.define(hint, Kind::Int, expr, span);
+                self.types.same(a, v, span, self.diag);
+                v
+            }
+            _ => {
+                self.types.same(a, b, span, self.diag);
+                let v = self.define(hint, Kind::Unknown, expr, span);
+                self.types.same(a, v, span, self.diag);
+                v
+            }
+        };
+        Value::Scalar(v)
+    }
+
+    fn method_call(&mut self, m: &syn::ExprMethodCall, hint: Option<&str>) -> Value {
+        let name = m.method.to_string();
+        if let Some(t) = &m.turbofish {
+            self.diag.error(t, "turbofish arguments are not supported here");
+            return Value::Error;
+        }
+        if name == "clone" && m.args.is_empty() {
+            return self.expr(&m.receiver, hint);
+        }
+        let mut args = vec![&*m.receiver];
+        args.extend(m.args.iter());
+        self.primitive(&m.method, &args, None, hint, m.span())
+    }
+
+    fn call(&mut self, c: &syn::ExprCall, hint: Option<&str>) -> Value {
+        let syn::Expr::Path(func) = &*c.func else {
+            self.diag.error(&c.func, "only calls of functions named by a path are supported");
+            return Value::Error;
+        };
+        // `f64::sin(x)`
+        let segs = &func.path.segments;
+        if func.qself.is_none() && segs.len() == 2 {
+            let width = match segs[0].ident.to_string().as_str() {
+                "f64" => Some(FloatTy::F64),
+                "f32" => Some(FloatTy::F32),
+                _ => None,
+            };
+            if let Some(w) = width {
+                let args: Vec<&syn::Expr> = c.args.iter().collect();
+                return self.primitive(&segs[1].ident, &args, Some(w), hint, c.span());
+            }
+        }
+        let mut vars = Vec::new();
+        for a in &c.args {
+            vars.push(self.scalar(a));
+        }
+        let Some(vars) = vars.into_iter().collect::<Option<Vec<Var>>>() else {
+            return Value::Error;
+        };
+        let expr = Expr::Call {
+            func: func.clone(),
+            args: vars.into_iter().map(Expr::Var).collect(),
+        };
+        Value::Scalar(self.define(hint, Kind::Unknown, expr, c.span()))
+    }
+
+    /// A method of the scalar types, called as `recv.name(args)` or `f64::name(recv, args)`.
+    fn primitive(
+        &mut self,
+        name: &syn::Ident,
+        args: &[&syn::Expr],
+        width: Option<FloatTy>,
+        hint: Option<&str>,
+        span: Span,
+    ) -> Value {
+        let text = name.to_string();
+        let prim = primitives::lookup(&text);
+        let int_method = primitives::is_int_method(&text) && width.is_none();
+        let (floats, ints, outputs) = match prim {
+            Some(p) => (p.floats, p.ints, p.outputs),
+            None if int_method => (args.len(), 0, 1),
+            None => {
+                self.diag.error(
+                    name,
+                    format!(
+                        "`{text}` is not a differentiable primitive; the supported float methods \
+                         are listed in the README (sin, exp, ln, powi, powf, sqrt, max, ...)"
+                    ),
+                );
+                return Value::Error;
+            }
+        };
+        if args.len() != floats + ints {
+            self.diag.error(
+                name,
+                format!("`{text}` takes {} argument(s) here", floats + ints),
+            );
+            return Value::Error;
+        }
+        let mut vars = Vec::new();
+        for a in args {
+            vars.push(self.scalar(a));
+        }
+        let Some(vars) = vars.into_iter().collect::<Option<Vec<Var>>>() else {
+            return Value::Error;
+        };
+        let recv = vars[0];
+        // `pow` only exists on integers; the shared names (abs, max, ..) are settled by the
+        // receiver's type; the rest are float methods.
+        if text == "pow" {
+            self.types.fact(recv, Kind::Int, span, self.diag);
+        } else if !int_method || width.is_some() {
+            let kind = width.map_or(Kind::AnyFloat, Kind::Float);
+            self.types.fact(recv, kind, span, self.diag);
+        }
+        for (i, v) in vars.iter().enumerate().skip(1) {
+            if i < floats {
+                self.types.same(recv, *v, span, self.diag);
+            } else {
+                self.types.fact(*v, Kind::Int, span, self.diag);
+            }
+        }
+        let expr = Expr::Method {
+            name: name.clone(),
+            recv: Ty::Opaque,
+            args: vars.into_iter().map(Expr::Var).collect(),
+        };
+        if outputs == 1 {
+            let v = self.define(hint, Kind::Unknown, expr, span);
+            self.types.same(recv, v, span, self.diag);
+            return Value::Scalar(v);
+        }
+        let outs: Vec<Var> = (0..outputs)
+            .map(|_| {
+                let v = self.new_var(Origin::Temp, Kind::Unknown);
+                self.types.same(recv, v, span, self.diag);
+                v
+            })
+            .collect();
+        self.fun.stmts.push(Stmt::Let {
+            vars: outs.iter().copied().map(Some).collect(),
+            mutable: false,
+            expr,
+            span,
+        });
+        Value::Tuple(outs.into_iter().map(Value::Scalar).collect())
+    }
+
+    /// The function's result, checked against the declared output shape.
+    fn output(&mut self, value: Value, shape: &Shape, block: &syn::Block) -> Expr {
+        let at = block
+            .stmts
+            .last()
+            .map_or_else(|| block.span(), |s| s.span());
+        self.shape_expr(value, shape, at).unwrap_or(Expr::Zero)
+    }
+
+    fn shape_expr(&mut self, value: Value, shape: &Shape, at: Span) -> Option<Expr> {
+        match (value, shape) {
+            (Value::Error, _) => None,
+            (Value::Scalar(v), Shape::Scalar(w)) => {
+                self.types.fact(v, Kind::Float(*w), at, self.diag);
+                Some(Expr::Var(v))
+            }
+            (Value::Tuple(items), Shape::Tuple(shapes)) if items.len() == shapes.len() => {
+                let parts: Option<Vec<Expr>> = items
+                    .into_iter()
+                    .zip(shapes)
+                    .map(|(v, s)| self.shape_expr(v, s, at))
+                    .collect();
+                parts.map(Expr::Tuple)
+            }
+            (Value::Array(items), Shape::Array(elem, len))
+                if len.is_none_or(|n| n == items.len()) =>
+            {
+                let parts: Option<Vec<Expr>> = items
+                    .into_iter()
+                    .map(|v| self.shape_expr(v, elem, at))
+                    .collect();
+                parts.map(Expr::Array)
+            }
+            (Value::Unit, _) => {
+                self.diag.error_at(
+                    at,
+                    "the function must end with the value it returns (a tail expression or `return`)",
+                );
+                None
+            }
+            _ => {
+                self.diag.error_at(
+                    at,
+                    "the returned value does not have the shape of the declared output type; \
+                     return tuples and arrays built element by element",
+                );
+                None
+            }
+        }
+    }
+}
+
+const MACRO_MESSAGE: &str = "macro calls such as `println!` cannot be differentiated; move the \
+                             macro call out of the differentiated function (into its caller)";
+
+fn unsupported_message(e: &syn::Expr) -> String {
+    let what = match e {
+        syn::Expr::If(_) => {
+            return "`if` is not supported yet by #[differentiate]; compute the value without \
+                    branching (`max`, `min`, `clamp`, `abs` and `signum` are differentiable)"
+                .into()
+        }
+        syn::Expr::Match(_) => {
+            return "`match` is not supported yet by #[differentiate]; compute the value without \
+                    branching (`max`, `min`, `clamp`, `abs` and `signum` are differentiable)"
+                .into()
+        }
+        syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => {
+            return "loops are not supported yet by #[differentiate]; unroll the loop by hand".into()
+        }
+        syn::Expr::Macro(_) => return MACRO_MESSAGE.into(),
+        syn::Expr::Closure(_) => {
+            return "closures are not supported by #[differentiate]; write the closure's body inline"
+                .into()
+        }
+        syn::Expr::Return(_) => {
+            return "`return` is only supported as the last statement of the function".into()
+        }
+        syn::Expr::Reference(_) => "references (`&x`)",
+        syn::Expr::Struct(_) => "struct literals",
+        syn::Expr::Range(_) => "ranges",
+        syn::Expr::Try(_) => "the `?` operator",
+        syn::Expr::Async(_) | syn::Expr::Await(_) => "`async` code",
+        syn::Expr::Unsafe(_) => "`unsafe` blocks",
+        syn::Expr::Break(_) | syn::Expr::Continue(_) => "`break` and `continue`",
+        syn::Expr::Let(_) => "`let` expressions",
+        syn::Expr::Block(_) => "labeled blocks",
+        _ => "this kind of expression",
+    };
+    format!("{what} cannot be differentiated by #[differentiate]; rewrite this part with arithmetic on `f64`/`f32` values")
+}
+
+fn binary_op(op: &syn::BinOp) -> Option<BinOp> {
+    use syn::BinOp as S;
+    Some(match op {
+        S::Add(_) => BinOp::Add,
+        S::Sub(_) => BinOp::Sub,
+        S::Mul(_) => BinOp::Mul,
+        S::Div(_) => BinOp::Div,
+        S::Rem(_) => BinOp::Rem,
+        S::And(_) => BinOp::And,
+        S::Or(_) => BinOp::Or,
+        S::BitXor(_) => BinOp::BitXor,
+        S::BitAnd(_) => BinOp::BitAnd,
+        S::BitOr(_) => BinOp::BitOr,
+        S::Shl(_) => BinOp::Shl,
+        S::Shr(_) => BinOp::Shr,
+        S::Eq(_) => BinOp::Eq,
+        S::Lt(_) => BinOp::Lt,
+        S::Le(_) => BinOp::Le,
+        S::Ne(_) => BinOp::Ne,
+        S::Ge(_) => BinOp::Ge,
+        S::Gt(_) => BinOp::Gt,
+        _ => return None,
+    })
+}
+
+fn compound_op(op: &syn::BinOp) -> Option<BinOp> {
+    use syn::BinOp as S;
+    Some(match op {
+        S::AddAssign(_) => BinOp::Add,
+        S::SubAssign(_) => BinOp::Sub,
+        S::MulAssign(_) => BinOp::Mul,
+        S::DivAssign(_) => BinOp::Div,
+        S::RemAssign(_) => BinOp::Rem,
+        S::BitXorAssign(_) => BinOp::BitXor,
+        S::BitAndAssign(_) => BinOp::BitAnd,
+        S::BitOrAssign(_) => BinOp::BitOr,
+        S::ShlAssign(_) => BinOp::Shl,
+        S::ShrAssign(_) => BinOp::Shr,
+        _ => return None,
+    })
+}
+
+/// The name a `let` pattern gives its value, to name the operation that computes it.
+fn pattern_name(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(pi) => Some(pi.ident.unraw_string()),
+        syn::Pat::Type(pt) => pattern_name(&pt.pat),
+        syn::Pat::Paren(p) => pattern_name(&p.pat),
+        _ => None,
+    }
+}
+
+fn place_name(place: &syn::Expr) -> Option<String> {
+    match place {
+        syn::Expr::Path(p) => p.path.get_ident().map(|i| i.unraw_string()),
+        syn::Expr::Paren(p) => place_name(&p.expr),
+        _ => None,
+    }
+}

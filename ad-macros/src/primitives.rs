@@ -1,0 +1,84 @@
+//! The table of differentiable primitives: which float methods have a rule in `ad::rules`,
+//! and the shape of that rule. The derivative formulas themselves live only in the runtime.
+
+/// The shape of a primitive's rule.
+#[derive(Clone, Copy, Debug)]
+pub struct Primitive {
+    pub name: &'static str,
+    /// Float arguments, the receiver first.
+    pub floats: usize,
+    /// Integer arguments after the float ones (`powi`'s exponent).
+    pub ints: usize,
+    /// Values returned (`sin_cos` returns two).
+    pub outputs: usize,
+}
+
+const fn p(name: &'static str, floats: usize, ints: usize, outputs: usize) -> Primitive {
+    Primitive {
+        name,
+        floats,
+        ints,
+        outputs,
+    }
+}
+
+const TABLE: &[Primitive] = &[
+    p("abs", 1, 0, 1),
+    p("signum", 1, 0, 1),
+    p("sqrt", 1, 0, 1),
+    p("cbrt", 1, 0, 1),
+    p("exp", 1, 0, 1),
+    p("exp2", 1, 0, 1),
+    p("exp_m1", 1, 0, 1),
+    p("ln", 1, 0, 1),
+    p("log2", 1, 0, 1),
+    p("log10", 1, 0, 1),
+    p("ln_1p", 1, 0, 1),
+    p("sin", 1, 0, 1),
+    p("cos", 1, 0, 1),
+    p("tan", 1, 0, 1),
+    p("asin", 1, 0, 1),
+    p("acos", 1, 0, 1),
+    p("atan", 1, 0, 1),
+    p("sinh", 1, 0, 1),
+    p("cosh", 1, 0, 1),
+    p("tanh", 1, 0, 1),
+    p("asinh", 1, 0, 1),
+    p("acosh", 1, 0, 1),
+    p("atanh", 1, 0, 1),
+    p("recip", 1, 0, 1),
+    p("to_degrees", 1, 0, 1),
+    p("to_radians", 1, 0, 1),
+    p("floor", 1, 0, 1),
+    p("ceil", 1, 0, 1),
+    p("round", 1, 0, 1),
+    p("trunc", 1, 0, 1),
+    p("fract", 1, 0, 1),
+    p("powi", 1, 1, 1),
+    p("log", 2, 0, 1),
+    p("powf", 2, 0, 1),
+    p("atan2", 2, 0, 1),
+    p("hypot", 2, 0, 1),
+    p("max", 2, 0, 1),
+    p("min", 2, 0, 1),
+    p("copysign", 2, 0, 1),
+    p("mul_add", 3, 0, 1),
+    p("clamp", 3, 0, 1),
+    p("sin_cos", 1, 0, 2),
+];
+
+/// The rule for the float method `name`, if it has one.
+pub fn lookup(name: &str) -> Option<Primitive> {
+    TABLE.iter().copied().find(|p| p.name == name)
+}
+
+/// The rule the `%` operator on floats uses.
+pub const REM: Primitive = p("rem", 2, 0, 1);
+
+/// Methods that integers also have, with the integer meaning; evaluated as constants.
+pub fn is_int_method(name: &str) -> bool {
+    matches!(
+        name,
+        "abs" | "signum" | "min" | "max" | "clamp" | "pow" | "rem_euclid" | "div_euclid"
+    )
+}

@@ -1,0 +1,197 @@
+//! The function's interface: which parameters are active, and the shape of the output.
+
+use crate::diag::Diagnostics;
+use crate::ir::{FloatTy, Ty};
+use crate::options::Options;
+use syn::{FnArg, Ident, Pat, ReturnType, Type};
+
+#[derive(Clone, Debug)]
+pub struct ParamInfo {
+    pub ident: Ident,
+    pub ty: Type,
+    /// The type as differentiation sees it.
+    pub kind: Ty,
+    /// Differentiated: a float parameter selected by `wrt` (or by default).
+    pub active: bool,
+}
+
+/// The shape of the output (and of the JVP's tangent and the VJP's seed `dout`).
+#[derive(Clone, Debug)]
+pub enum Shape {
+    Scalar(FloatTy),
+    Tuple(Vec<Shape>),
+    Array(Box<Shape>, Option<usize>),
+}
+
+pub struct Signature {
+    pub params: Vec<ParamInfo>,
+    pub output: Shape,
+    pub output_ty: Type,
+}
+
+/// Classifies a parameter or output type.
+pub fn classify(ty: &Type) -> TypeClass {
+    match ty {
+        Type::Paren(p) => classify(&p.elem),
+        Type::Group(g) => classify(&g.elem),
+        Type::Path(p) if p.qself.is_none() => match p.path.get_ident().map(Ident::to_string) {
+            Some(n) if n == "f64" => TypeClass::Scalar(Ty::Float(FloatTy::F64)),
+            Some(n) if n == "f32" => TypeClass::Scalar(Ty::Float(FloatTy::F32)),
+            Some(n) if n == "bool" => TypeClass::Scalar(Ty::Bool),
+            Some(n) if is_int_type(&n) => TypeClass::Scalar(Ty::Int),
+            _ if mentions_float(ty) => TypeClass::FloatContainer,
+            _ => TypeClass::Scalar(Ty::Opaque),
+        },
+        _ if mentions_float(ty) => TypeClass::FloatContainer,
+        _ => TypeClass::Scalar(Ty::Opaque),
+    }
+}
+
+pub enum TypeClass {
+    Scalar(Ty),
+    /// A buffer, array, tuple or reference holding floats.
+    FloatContainer,
+}
+
+pub fn is_int_type(name: &str) -> bool {
+    matches!(
+        name,
+        "i8" | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+    )
+}
+
+fn mentions_float(ty: &Type) -> bool {
+    let text = quote::quote!(#ty).to_string();
+    text.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .any(|w| w == "f64" || w == "f32")
+}
+
+pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) -> Signature {
+    let mut params = Vec::new();
+    for arg in &sig.inputs {
+        match arg {
+            FnArg::Receiver(r) => diag.error(
+                r,
+                "methods taking `self` are not supported yet; write a free function that takes the \
+                 fields it needs as parameters",
+            ),
+            FnArg::Typed(pt) => {
+                let ident = match &*pt.pat {
+                    Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => pi.ident.clone(),
+                    other => {
+                        diag.error(
+                            other,
+                            "only plain parameter names are supported here; bind the parameter to a \
+                             name and destructure it in the body",
+                        );
+                        continue;
+                    }
+                };
+                let kind = match classify(&pt.ty) {
+                    TypeClass::Scalar(ty) => ty,
+                    TypeClass::FloatContainer => {
+                        diag.error(
+                            &pt.ty,
+                            "buffer, array, tuple and reference parameters holding floats are not \
+                             supported yet; pass the floats as separate `f64`/`f32` parameters",
+                        );
+                        Ty::Opaque
+                    }
+                };
+                params.push(ParamInfo {
+                    ident,
+                    ty: (*pt.ty).clone(),
+                    kind,
+                    active: matches!(kind, Ty::Float(_)),
+                });
+            }
+        }
+    }
+    if let Some(v) = &sig.variadic {
+        diag.error(v, "variadic functions cannot be differentiated");
+    }
+    if let Some(wrt) = &options.wrt {
+        for p in params.iter_mut() {
+            p.active &= wrt.contains(&p.ident);
+        }
+        for name in wrt {
+            match params.iter().find(|p| p.ident == *name) {
+                None => diag.error(
+                    name,
+                    format!(
+                        "`wrt` names `{name}`, which is not a parameter of `{}`",
+                        sig.ident
+                    ),
+                ),
+                Some(p) if !matches!(p.kind, Ty::Float(_)) => {
+                    let ty = &p.ty;
+                    diag.error(
+                        name,
+                        format!(
+                            "parameter `{name}` has type `{}`, which cannot be differentiated; \
+                             `wrt(..)` takes `f64` or `f32` parameters",
+                            quote::quote!(#ty)
+                        ),
+                    )
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let (output, output_ty) = match &sig.output {
+        ReturnType::Default => {
+            diag.error(
+                sig,
+                "the function returns `()`, so there is nothing to differentiate; return a float, \
+                 a tuple of floats or an array `[f64; N]`",
+            );
+            (Shape::Scalar(FloatTy::F64), syn::parse_quote!(f64))
+        }
+        ReturnType::Type(_, ty) => (output_shape(ty, diag), (**ty).clone()),
+    };
+    Signature {
+        params,
+        output,
+        output_ty,
+    }
+}
+
+fn output_shape(ty: &Type, diag: &mut Diagnostics) -> Shape {
+    const MESSAGE: &str =
+        "cannot differentiate a function with this output type; the output must be `f64`/`f32`, \
+         a tuple of them, or an array `[f64; N]`";
+    match ty {
+        Type::Paren(p) => output_shape(&p.elem, diag),
+        Type::Group(g) => output_shape(&g.elem, diag),
+        Type::Tuple(t) if !t.elems.is_empty() => {
+            Shape::Tuple(t.elems.iter().map(|e| output_shape(e, diag)).collect())
+        }
+        Type::Array(a) => {
+            let len = match &a.len {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(n),
+                    ..
+                }) => n.base10_parse().ok(),
+                _ => None,
+            };
+            Shape::Array(Box::new(output_shape(&a.elem, diag)), len)
+        }
+        _ => match classify(ty) {
+            TypeClass::Scalar(Ty::Float(f)) => Shape::Scalar(f),
+            _ => {
+                diag.error(ty, MESSAGE);
+                Shape::Scalar(FloatTy::F64)
+            }
+        },
+    }
+}
