@@ -26,5 +26,8 @@
 //! The contract (which parameters are differentiated, the signatures of `f_jvp` and `f_vjp`)
 //! is in the README. The derivative rule of every primitive is in [`rules`].
 
+// Lets the generated code's `::ad::..` paths resolve inside this crate too.
+extern crate self as ad;
+
 pub use ad_macros::differentiate;
 pub use ad_runtime::{rules, Float};

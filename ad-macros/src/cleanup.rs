@@ -1,18 +1,27 @@
 //! Clean-up of a derivative program before emission: generated temporaries that merely copy a
-//! variable or hold a literal are substituted into their uses, dead definitions are removed
-//! (so the generated code has no unused variables), and a final `let y = ..; y` becomes the
-//! tail expression.
+//! variable or hold a literal are substituted into their uses, temporaries used once are
+//! written into their use, dead definitions are removed (so the generated code has no unused
+//! variables), and a final `let y = ..; y` becomes the tail expression.
 
 use crate::ir::{Expr, Function, Origin, Stmt, Ty, Var};
 
 pub fn simplify(f: &mut Function) {
     propagate_copies(f);
     remove_dead(f);
+    inline_single_use(f);
     inline_tail(f);
 }
 
 fn propagate_copies(f: &mut Function) {
     let mut subst: Vec<Option<Expr>> = vec![None; f.vars.len()];
+    let mut mutable = vec![false; f.vars.len()];
+    for s in &f.stmts {
+        if let Stmt::Let { vars, mutable: true, .. } = s {
+            for v in vars.iter().flatten() {
+                mutable[v.0 as usize] = true;
+            }
+        }
+    }
     let mut kept = Vec::with_capacity(f.stmts.len());
     for mut stmt in std::mem::take(&mut f.stmts) {
         substitute(&mut stmt, &subst, f);
@@ -24,8 +33,12 @@ fn propagate_copies(f: &mut Function) {
         } = &stmt
         {
             if let [Some(v)] = vars.as_slice() {
-                let temp = matches!(f.vars[v.0 as usize].origin, Origin::Temp);
-                if temp && matches!(expr, Expr::Var(_) | Expr::Lit(_) | Expr::Path(_) | Expr::Zero) {
+                let copy = match (&f.vars[v.0 as usize].origin, expr) {
+                    (Origin::Temp, Expr::Lit(_) | Expr::Path(_) | Expr::Zero) => true,
+                    (Origin::Temp | Origin::Adjoint(_), Expr::Var(src)) => !mutable[src.0 as usize],
+                    _ => false,
+                };
+                if copy {
                     subst[v.0 as usize] = Some(expr.clone());
                     continue;
                 }
@@ -102,4 +115,63 @@ fn inline_tail(f: &mut Function) {
             f.stmts.pop();
         }
     }
+}
+
+/// Writes a temporary (or a temporary's tangent) that is read exactly once into the
+/// expression that reads it. Both are immutable and read only immutable variables, so moving
+/// one later cannot change its value.
+fn inline_single_use(f: &mut Function) {
+    let mut uses = vec![0usize; f.vars.len()];
+    let mut receiver = vec![false; f.vars.len()];
+    for s in &f.stmts {
+        s.visit_reads(&mut |v| uses[v.0 as usize] += 1);
+        if let Stmt::Let {
+            expr: Expr::Method { recv, args, .. },
+            ..
+        } = s
+        {
+            if let (false, Some(Expr::Var(v))) = (matches!(recv, Ty::Float(_)), args.first()) {
+                receiver[v.0 as usize] = true;
+            }
+        }
+    }
+    f.ret.visit_vars(&mut |v| uses[v.0 as usize] += 1);
+    let mut subst: Vec<Option<Expr>> = vec![None; f.vars.len()];
+    let mut kept = Vec::with_capacity(f.stmts.len());
+    for mut stmt in std::mem::take(&mut f.stmts) {
+        match &mut stmt {
+            Stmt::Let { expr, .. } | Stmt::Assign { expr, .. } => {
+                expr.map_vars(&mut |v| subst[v.0 as usize].take())
+            }
+            Stmt::Item(_) => {}
+        }
+        if let Stmt::Let {
+            vars,
+            mutable: false,
+            expr,
+            ..
+        } = &stmt
+        {
+            if let [Some(v)] = vars.as_slice() {
+                let i = v.0 as usize;
+                let temp = |v: Var| matches!(f.vars[v.0 as usize].origin, Origin::Temp);
+                let inlinable = match f.vars[i].origin {
+                    Origin::Temp => true,
+                    Origin::Tangent(x) => temp(x),
+                    _ => false,
+                };
+                if inlinable
+                    && uses[i] == 1
+                    && !receiver[i]
+                    && !expr.has_effects()
+                {
+                    subst[i] = Some(expr.clone());
+                    continue;
+                }
+            }
+        }
+        kept.push(stmt);
+    }
+    f.stmts = kept;
+    f.ret.map_vars(&mut |v| subst[v.0 as usize].take());
 }

@@ -26,6 +26,8 @@ mod signature;
 mod types;
 
 #[cfg(test)]
+mod scratch;
+#[cfg(test)]
 mod tests;
 
 use proc_macro::TokenStream;
@@ -35,5 +37,17 @@ use proc_macro::TokenStream;
 /// parameters. See the `ad` crate's documentation for the contract.
 #[proc_macro_attribute]
 pub fn differentiate(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(attr.into(), item.into()).into()
+    let item = proc_macro2::TokenStream::from(item);
+    let attr = proc_macro2::TokenStream::from(attr);
+    // The compiler reports bad input as errors and is not expected to panic; should it ever,
+    // the user still gets their function and a located error instead of an aborted build.
+    let run = std::panic::AssertUnwindSafe(|| expand::expand(attr, item.clone()));
+    match std::panic::catch_unwind(run) {
+        Ok(tokens) => tokens.into(),
+        Err(_) => quote::quote! {
+            #item
+            ::core::compile_error!("internal error in #[differentiate]; please report this function");
+        }
+        .into(),
+    }
 }

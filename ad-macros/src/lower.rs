@@ -272,6 +272,13 @@ impl Lowerer<'_> {
         match (pat, value) {
             (_, Value::Error) => self.poison(pat),
             (syn::Pat::Ident(pi), value) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                // A temporary bound to a name (`let (s, c) = x.sin_cos();`) takes that name.
+                if let Value::Scalar(v) = value {
+                    let info = &mut self.fun.vars[v.0 as usize];
+                    if matches!(info.origin, Origin::Temp) {
+                        info.origin = Origin::User(pi.ident.unraw_string());
+                    }
+                }
                 self.bind(&pi.ident, value)
             }
             (syn::Pat::Wild(_), _) => {}

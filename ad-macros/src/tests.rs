@@ -1,5 +1,10 @@
 //! Tests of the compiler on token streams: snapshots of the generated code, and checks that
 //! bad input becomes spanned errors rather than panics.
+//!
+//! Each snapshot test expands one function with `forward, reverse` and stores the
+//! pretty-printed expansion under `src/snapshots/`, so any change to the generated code is a
+//! visible diff in review. Update them with `INSTA_UPDATE=always cargo test -p ad-macros`
+//! (or `cargo insta review`), then read the diff.
 
 use crate::expand::expand;
 use proc_macro2::TokenStream;
@@ -14,18 +19,119 @@ fn pretty(attr: TokenStream, item: TokenStream) -> String {
     }
 }
 
-#[test]
-fn print_basic() {
-    let s = pretty(
-        quote!(forward, reverse),
-        quote! {
-            fn f(x: f64, y: f64) -> f64 {
-                let a = x * y.sin();
-                let mut b = a / (x + 1.0);
-                b += x.exp();
-                b * 2.0 - y
-            }
-        },
-    );
-    println!("{s}");
+/// Snapshots the expansion of `#[differentiate(forward, reverse)] item`.
+macro_rules! snapshot {
+    ($name:ident, $item:expr) => {
+        snapshot!($name, quote!(forward, reverse), $item);
+    };
+    ($name:ident, $attr:expr, $item:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(pretty($attr, $item));
+        }
+    };
 }
+
+// The product rule through a primitive with a rule in the runtime.
+snapshot!(
+    snap_product_sin,
+    quote! {
+        fn f(x: f64, y: f64) -> f64 {
+            x * y.sin()
+        }
+    }
+);
+
+// Shadowing, `let mut` and every compound assignment; names must follow the user's.
+snapshot!(
+    snap_shadowing_compound,
+    quote! {
+        fn f(x: f64, y: f64) -> f64 {
+            let a = x * y.sin();
+            let mut b = a / (x + 1.0);
+            b += x.exp();
+            b -= y;
+            b *= a;
+            b /= 2.0;
+            let a = a + b;
+            a * 2.0 - y
+        }
+    }
+);
+
+// A tuple output: the tangent is a tuple, the seed `dout` is a tuple.
+snapshot!(
+    snap_tuple_output,
+    quote! {
+        fn polar(r: f64, theta: f64) -> (f64, f64) {
+            (r * theta.cos(), r * theta.sin())
+        }
+    }
+);
+
+// An array output: the tangent and the seed are arrays.
+snapshot!(
+    snap_array_output,
+    quote! {
+        fn moments(x: f64, y: f64) -> [f64; 3] {
+            let s = x + y;
+            [s, x * y, s * s]
+        }
+    }
+);
+
+// `wrt` narrows the active set: `c` and `k` are constants and get no tangent or adjoint.
+snapshot!(
+    snap_wrt_narrowing,
+    quote!(forward, reverse, wrt(x)),
+    quote! {
+        pub fn spring(x: f64, c: f64, k: f64) -> f64 {
+            0.5 * k * x * x + c * x.abs()
+        }
+    }
+);
+
+// f32 throughout: literals and rules must stay in f32.
+snapshot!(
+    snap_f32,
+    quote! {
+        fn sigmoid(z: f32, w: f32) -> f32 {
+            let t = -(z * w);
+            1.0 / (1.0 + t.exp())
+        }
+    }
+);
+
+// A `const`, a `std::f64::consts` path and an int→float cast of a constant parameter.
+snapshot!(
+    snap_const_and_cast,
+    quote! {
+        fn gauss(x: f64, sigma: f64, n: usize) -> f64 {
+            const HALF: f64 = 0.5;
+            let m = n as f64;
+            let z = (x - m) / sigma;
+            (-HALF * z * z).exp() / (sigma * (2.0 * std::f64::consts::PI).sqrt())
+        }
+    }
+);
+
+// The example from the crate docs, forward only and reverse only.
+snapshot!(
+    snap_forward_only,
+    quote!(forward),
+    quote! {
+        fn f(x: f64, y: f64) -> f64 {
+            x * y.sin()
+        }
+    }
+);
+
+snapshot!(
+    snap_reverse_only,
+    quote!(reverse),
+    quote! {
+        fn f(x: f64, y: f64) -> f64 {
+            x * y.sin()
+        }
+    }
+);

@@ -1,0 +1,12 @@
+use ad::differentiate;
+
+#[differentiate(reverse)]
+fn f(x: f64) -> f64 {
+    let y = x * 2.0;
+    return y;
+    y * y
+}
+
+fn main() {
+    let _ = f(1.0);
+}

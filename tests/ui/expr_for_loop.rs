@@ -1,0 +1,14 @@
+use ad::differentiate;
+
+#[differentiate(reverse)]
+fn f(x: f64) -> f64 {
+    let mut y = x;
+    for _ in 0..3 {
+        y = y * x;
+    }
+    y
+}
+
+fn main() {
+    let _ = f(1.0);
+}

@@ -1,0 +1,14 @@
+use ad::differentiate;
+
+#[differentiate(forward)]
+fn f(x: f64) -> f64 {
+    if x > 0.0 {
+        x
+    } else {
+        -x
+    }
+}
+
+fn main() {
+    let _ = f(1.0);
+}

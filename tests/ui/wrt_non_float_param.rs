@@ -1,0 +1,10 @@
+use ad::differentiate;
+
+#[differentiate(forward, wrt(x, n))]
+fn f(x: f64, n: usize) -> f64 {
+    x * 2.0 + 1.0
+}
+
+fn main() {
+    let _ = f(1.0, 3);
+}
