@@ -34,7 +34,11 @@ pub fn dependencies(f: &Function, expr: &Expr) -> Vec<Var> {
             crate::signature::TypeClass::Scalar(Ty::Float(_)) => var(a).into_iter().collect(),
             _ => Vec::new(),
         },
-        Expr::Method { name, recv: Ty::Float(_), args } => {
+        Expr::Method {
+            name,
+            recv: Ty::Float(_),
+            args,
+        } => {
             let floats = primitives::lookup(&name.to_string()).map_or(0, |p| p.floats);
             args.iter().take(floats).filter_map(var).collect()
         }
@@ -68,6 +72,23 @@ pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnos
                              functions with values that depend on the differentiated parameters \
                              are not supported yet; inline `{name}`'s body here, or pass it only \
                              constants"
+                        ),
+                    );
+                }
+            }
+            if let Expr::Method {
+                name,
+                recv: Ty::Float(_),
+                ..
+            } = expr
+            {
+                if primitives::lookup(&name.to_string()).is_none() {
+                    diag.error(
+                        name,
+                        format!(
+                            "`{name}` is not a differentiable primitive; the supported float \
+                             methods are listed in the README (sin, exp, ln, powi, powf, sqrt, \
+                             max, ...)"
                         ),
                     );
                 }

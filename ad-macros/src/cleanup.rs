@@ -16,7 +16,12 @@ fn propagate_copies(f: &mut Function) {
     let mut subst: Vec<Option<Expr>> = vec![None; f.vars.len()];
     let mut mutable = vec![false; f.vars.len()];
     for s in &f.stmts {
-        if let Stmt::Let { vars, mutable: true, .. } = s {
+        if let Stmt::Let {
+            vars,
+            mutable: true,
+            ..
+        } = s
+        {
             for v in vars.iter().flatten() {
                 mutable[v.0 as usize] = true;
             }
@@ -160,11 +165,7 @@ fn inline_single_use(f: &mut Function) {
                     Origin::Tangent(x) => temp(x),
                     _ => false,
                 };
-                if inlinable
-                    && uses[i] == 1
-                    && !receiver[i]
-                    && !expr.has_effects()
-                {
+                if inlinable && uses[i] == 1 && !receiver[i] && !expr.has_effects() {
                     subst[i] = Some(expr.clone());
                     continue;
                 }

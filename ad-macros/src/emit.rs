@@ -54,14 +54,34 @@ pub fn function(f: &Function, header: &Header, user_idents: &HashSet<String>) ->
     } = header;
     let ret_ty = &f.ret_ty;
     let where_clause = &generics.where_clause;
+    // Only the lints the derivative's shape can trigger though the user's function did not
+    // (`forbid` in the user's crate makes an unneeded `allow` an error).
+    let mut allow = Vec::new();
+    if params.len() > 7 {
+        allow.push(quote!(clippy::too_many_arguments));
+    }
+    if type_size(ret_ty) > 8 {
+        allow.push(quote!(clippy::type_complexity));
+    }
+    let allow = (!allow.is_empty()).then(|| quote!(#[allow(#(#allow),*)]));
     quote! {
         #(#attrs)*
         #[doc = #doc]
-        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        #allow
         #vis fn #name #generics (#(#params),*) -> #ret_ty #where_clause {
             #(#stmts)*
             #ret
         }
+    }
+}
+
+/// A rough count of the types nested in `ty`, to tell when clippy's `type_complexity` may fire.
+fn type_size(ty: &syn::Type) -> usize {
+    match ty {
+        syn::Type::Tuple(t) => 1 + t.elems.iter().map(type_size).sum::<usize>(),
+        syn::Type::Array(a) => 1 + type_size(&a.elem),
+        syn::Type::Paren(p) => type_size(&p.elem),
+        _ => 1,
     }
 }
 
@@ -141,20 +161,32 @@ impl Emitter<'_> {
             Expr::Zero => quote!(0.0),
             Expr::Path(p) => p.to_token_stream(),
             Expr::Unary(op, a) => {
-                let a = self.expr(a, 14);
+                // `-(-x)`, not `--x`
+                let a = self.expr(
+                    a,
+                    if matches!(**a, Expr::Unary(..)) {
+                        20
+                    } else {
+                        14
+                    },
+                );
                 match op {
                     UnOp::Neg => quote!(-#a),
                     UnOp::Not => quote!(!#a),
                 }
             }
             Expr::Binary(op, a, b) => {
-                let non_assoc = matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge);
+                let non_assoc = matches!(
+                    op,
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                );
                 // `x as usize < y` would parse `usize<` as generics.
-                let left_min = if matches!(op, BinOp::Lt | BinOp::Shl) && matches!(**a, Expr::Cast(..)) {
-                    20
-                } else {
-                    own + u8::from(non_assoc)
-                };
+                let left_min =
+                    if matches!(op, BinOp::Lt | BinOp::Shl) && matches!(**a, Expr::Cast(..)) {
+                        20
+                    } else {
+                        own + u8::from(non_assoc)
+                    };
                 let a = self.expr(a, left_min);
                 let b = self.expr(b, own + 1);
                 let op = binop_tokens(*op);

@@ -40,16 +40,15 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         diag.error(a, "`async fn` cannot be differentiated");
     }
     if let syn::Safety::Unsafe(u) = &sig.safety {
-        diag.error(u, "`unsafe fn` cannot be differentiated; differentiate a safe function");
+        diag.error(
+            u,
+            "`unsafe fn` cannot be differentiated; differentiate a safe function",
+        );
     }
+    // Every phase runs even after errors, so that one build reports all of them; the
+    // transforms run only on a function without errors.
     let signature = signature::parse(sig, options, diag);
-    if diag.has_errors() {
-        return TokenStream::new();
-    }
     let lowered = lower::lower(func, &signature, diag);
-    if diag.has_errors() {
-        return TokenStream::new();
-    }
     let primal = &lowered.function;
     let inputs: Vec<_> = lowered
         .params
@@ -91,7 +90,10 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         out.extend(emit::function(&jvp, &header, &user_idents));
     }
     if options.reverse {
-        let mut vjp = reverse::transform(primal, &inputs, &activity, &signature.output);
+        let Some(output) = &signature.output else {
+            return out;
+        };
+        let mut vjp = reverse::transform(primal, &inputs, &activity, output);
         cleanup::simplify(&mut vjp);
         let header = emit::Header {
             name: format_ident!("{}_vjp", base, span = base.span()),

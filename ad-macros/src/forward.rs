@@ -34,7 +34,10 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
         }
     }
     for stmt in &primal.stmts {
-        let Stmt::Let { vars, expr, span, .. } = stmt else {
+        let Stmt::Let {
+            vars, expr, span, ..
+        } = stmt
+        else {
             f.stmts.push(stmt.clone());
             continue;
         };
@@ -49,6 +52,7 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
         };
         let y = outs[0];
         let ty = primal.ty(y);
+        let ty_y = ty;
         let define = |f: &mut Function, e: Expr| {
             let t = f.new_var(Origin::Tangent(y), ty);
             f.stmts.push(Stmt::Let {
@@ -64,9 +68,14 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                 f.stmts.push(stmt.clone());
                 tangent[a.0 as usize]
             }
-            Expr::Cast(a, _) => {
+            Expr::Cast(a, ty) => {
                 f.stmts.push(stmt.clone());
-                td(a).and_then(|e| if let Expr::Var(v) = e { Some(v) } else { None })
+                let same_width = matches!(&**a, Expr::Var(v) if primal.ty(*v) == ty_y);
+                match td(a) {
+                    Some(Expr::Var(da)) if same_width => Some(da),
+                    Some(da) => define(&mut f, Expr::Cast(Box::new(da), ty.clone())),
+                    None => None,
+                }
             }
             Expr::Unary(UnOp::Neg, a) => {
                 f.stmts.push(stmt.clone());
@@ -87,9 +96,13 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                     (_, None, None) => None,
                     (BinOp::Add | BinOp::Sub, Some(da), None) => alias(&Some(da)),
                     (BinOp::Add, None, Some(db)) => alias(&Some(db)),
-                    (BinOp::Add, Some(da), Some(db)) => define(&mut f, Expr::bin(BinOp::Add, da, db)),
+                    (BinOp::Add, Some(da), Some(db)) => {
+                        define(&mut f, Expr::bin(BinOp::Add, da, db))
+                    }
                     (BinOp::Sub, None, Some(db)) => define(&mut f, Expr::neg(db)),
-                    (BinOp::Sub, Some(da), Some(db)) => define(&mut f, Expr::bin(BinOp::Sub, da, db)),
+                    (BinOp::Sub, Some(da), Some(db)) => {
+                        define(&mut f, Expr::bin(BinOp::Sub, da, db))
+                    }
                     (BinOp::Mul, Some(da), None) => define(&mut f, Expr::bin(BinOp::Mul, da, b)),
                     (BinOp::Mul, None, Some(db)) => define(&mut f, Expr::bin(BinOp::Mul, a, db)),
                     (BinOp::Mul, Some(da), Some(db)) => define(
@@ -123,7 +136,15 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
             }
             Expr::Binary(BinOp::Rem, a, b) => {
                 let name = syn::Ident::new(primitives::REM.name, *span);
-                rule(&mut f, &mut tangent, &outs, &name, &[(**a).clone(), (**b).clone()], 2, *span);
+                rule(
+                    &mut f,
+                    &mut tangent,
+                    &outs,
+                    &name,
+                    &[(**a).clone(), (**b).clone()],
+                    2,
+                    *span,
+                );
                 None
             }
             Expr::Method {

@@ -125,9 +125,15 @@ pub enum Expr {
         args: Vec<Expr>,
     },
     /// A primitive's runtime rule, returning the value(s) and the partial derivatives.
-    Rule { name: syn::Ident, args: Vec<Expr> },
+    Rule {
+        name: syn::Ident,
+        args: Vec<Expr>,
+    },
     /// A call of a user function with constant arguments, left as it is.
-    Call { func: syn::ExprPath, args: Vec<Expr> },
+    Call {
+        func: syn::ExprPath,
+        args: Vec<Expr>,
+    },
     Tuple(Vec<Expr>),
     Array(Vec<Expr>),
     Field(Box<Expr>, u32),
@@ -181,7 +187,6 @@ impl Function {
     pub fn ty(&self, v: Var) -> Ty {
         self.vars[v.0 as usize].ty
     }
-
 }
 
 impl Expr {

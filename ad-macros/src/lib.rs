@@ -26,8 +26,6 @@ mod signature;
 mod types;
 
 #[cfg(test)]
-mod scratch;
-#[cfg(test)]
 mod tests;
 
 use proc_macro::TokenStream;

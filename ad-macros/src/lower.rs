@@ -60,7 +60,9 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
         params.push(v);
     }
     let tail = l.body(&item.block);
-    l.fun.ret = l.output(tail, &sig.output, &item.block);
+    if let Some(shape) = &sig.output {
+        l.fun.ret = l.output(tail, shape, &item.block);
+    }
     let Lowerer { fun, types, .. } = l;
     let mut fun = fun;
     types.apply(&mut fun);
@@ -260,7 +262,8 @@ impl Lowerer<'_> {
             return;
         };
         if let Some((else_token, _)) = &init.diverge {
-            self.diag.error(else_token, "`let .. else` is not supported");
+            self.diag
+                .error(else_token, "`let .. else` is not supported");
             return;
         }
         let hint = pattern_name(&local.pat);
@@ -380,14 +383,21 @@ impl Lowerer<'_> {
         }
         match place {
             syn::Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
-                let name = p.path.get_ident().map(|i| i.unraw_string()).unwrap_or_default();
+                let name = p
+                    .path
+                    .get_ident()
+                    .map(|i| i.unraw_string())
+                    .unwrap_or_default();
                 if let Some(Value::Scalar(old)) = self.lookup(&name) {
                     if let Value::Scalar(new) = value {
                         self.types.same(old, new, place.span(), self.diag);
                     }
                 }
                 if !self.rebind(&name, value) {
-                    self.diag.error(place, "assignment to something that is not a local variable is not supported");
+                    self.diag.error(
+                        place,
+                        "assignment to something that is not a local variable is not supported",
+                    );
                 }
             }
             syn::Expr::Paren(p) => self.assign(&p.expr, value),
@@ -396,7 +406,10 @@ impl Lowerer<'_> {
                     return;
                 };
                 let Some(mut root) = self.lookup(&name) else {
-                    self.diag.error(place, "assignment to something that is not a local variable is not supported");
+                    self.diag.error(
+                        place,
+                        "assignment to something that is not a local variable is not supported",
+                    );
                     return;
                 };
                 let mut slot = &mut root;
@@ -406,7 +419,8 @@ impl Lowerer<'_> {
                             &mut items[*i]
                         }
                         _ => {
-                            self.diag.error(place, "this element does not exist in the value");
+                            self.diag
+                                .error(place, "this element does not exist in the value");
                             return;
                         }
                     };
@@ -425,17 +439,15 @@ impl Lowerer<'_> {
     /// The root variable and element path of a place like `t.0[2]`.
     fn place_path(&mut self, place: &syn::Expr) -> Option<(String, Vec<usize>)> {
         match place {
-            syn::Expr::Path(p) => p
-                .path
-                .get_ident()
-                .map(|i| (i.unraw_string(), Vec::new())),
+            syn::Expr::Path(p) => p.path.get_ident().map(|i| (i.unraw_string(), Vec::new())),
             syn::Expr::Paren(p) => self.place_path(&p.expr),
             syn::Expr::Field(f) => {
                 let (name, mut path) = self.place_path(&f.base)?;
                 match &f.member {
                     syn::Member::Unnamed(i) => path.push(i.index as usize),
                     syn::Member::Named(n) => {
-                        self.diag.error(n, "named fields are not supported; use local variables");
+                        self.diag
+                            .error(n, "named fields are not supported; use local variables");
                         return None;
                     }
                 }
@@ -483,15 +495,25 @@ impl Lowerer<'_> {
                     syn::UnOp::Neg(_) => UnOp::Neg,
                     syn::UnOp::Not(_) => UnOp::Not,
                     _ => {
-                        self.diag.error(u, "dereferencing is not supported; use the value directly");
+                        self.diag
+                            .error(u, "dereferencing is not supported; use the value directly");
                         return Value::Error;
                     }
                 };
                 let Some(a) = self.scalar(&u.expr) else {
                     return Value::Error;
                 };
-                let kind = if op == UnOp::Neg { Kind::Unknown } else { self.types.kind(a) };
-                let v = self.define(hint, kind, Expr::Unary(op, Box::new(Expr::Var(a))), u.span());
+                let kind = if op == UnOp::Neg {
+                    Kind::Unknown
+                } else {
+                    self.types.kind(a)
+                };
+                let v = self.define(
+                    hint,
+                    kind,
+                    Expr::Unary(op, Box::new(Expr::Var(a))),
+                    u.span(),
+                );
                 self.types.same(a, v, u.span(), self.diag);
                 Value::Scalar(v)
             }
@@ -513,7 +535,8 @@ impl Lowerer<'_> {
                 let kind = match signature::classify(&c.ty) {
                     TypeClass::Scalar(t) => Kind::of(t),
                     TypeClass::FloatContainer => {
-                        self.diag.error(&c.ty, "casts to this type are not supported");
+                        self.diag
+                            .error(&c.ty, "casts to this type are not supported");
                         return Value::Error;
                     }
                 };
@@ -532,7 +555,9 @@ impl Lowerer<'_> {
                 }
                 Value::Tuple(t.elems.iter().map(|e| self.expr(e, None)).collect())
             }
-            syn::Expr::Array(a) => Value::Array(a.elems.iter().map(|e| self.expr(e, None)).collect()),
+            syn::Expr::Array(a) => {
+                Value::Array(a.elems.iter().map(|e| self.expr(e, None)).collect())
+            }
             syn::Expr::Repeat(r) => {
                 let value = self.expr(&r.expr, None);
                 match &*r.len {
@@ -557,10 +582,15 @@ impl Lowerer<'_> {
                 let base = self.expr(&f.base, None);
                 match (&f.member, base) {
                     (_, Value::Error) => Value::Error,
-                    (syn::Member::Unnamed(i), Value::Tuple(items))
-                        if (i.index as usize) < items.len() =>
-                    {
-                        items[i.index as usize].clone()
+                    (syn::Member::Unnamed(i), Value::Tuple(items)) => {
+                        match items.get(i.index as usize) {
+                            Some(v) => v.clone(),
+                            None => {
+                                self.diag
+                                    .error(i, format!("this tuple has no field {}", i.index));
+                                Value::Error
+                            }
+                        }
                     }
                     _ => {
                         self.diag.error(
@@ -582,6 +612,16 @@ impl Lowerer<'_> {
                 };
                 match base {
                     Value::Array(items) if i < items.len() => items[i].clone(),
+                    Value::Array(items) => {
+                        self.diag.error(
+                            &ix.index,
+                            format!(
+                                "index {i} is out of bounds: the array has {} elements",
+                                items.len()
+                            ),
+                        );
+                        Value::Error
+                    }
                     _ => {
                         self.diag.error(
                             ix,
@@ -598,7 +638,12 @@ impl Lowerer<'_> {
                 Value::Unit
             }
             other => {
-                self.diag.error(other, unsupported_message(other));
+                let keyword = other
+                    .to_token_stream()
+                    .into_iter()
+                    .find(|t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == '#'))
+                    .map_or_else(|| other.span(), |t| t.span());
+                self.diag.error_at(keyword, unsupported_message(other));
                 Value::Error
             }
         }
@@ -610,7 +655,8 @@ impl Lowerer<'_> {
             Value::Scalar(v) => Some(v),
             Value::Error => None,
             _ => {
-                self.diag.error(e, "expected a number here, found a tuple, an array or `()`");
+                self.diag
+                    .error(e, "expected a number here, found a tuple, an array or `()`");
                 None
             }
         }
@@ -630,7 +676,8 @@ impl Lowerer<'_> {
             },
             syn::Lit::Bool(_) => Kind::Bool,
             other => {
-                self.diag.error(other, "only numeric and boolean literals are supported");
+                self.diag
+                    .error(other, "only numeric and boolean literals are supported");
                 return Value::Error;
             }
         };
@@ -646,7 +693,12 @@ impl Lowerer<'_> {
             }
         }
         // Not a local: a constant of the user's or of std.
-        let segments: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let segments: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         let n = segments.len();
         let width = |s: &str| match s {
             "f64" => Some(FloatTy::F64),
@@ -661,7 +713,9 @@ impl Lowerer<'_> {
         } else if n == 1 {
             match self.consts.get(&segments[0]) {
                 Some(k) => *k,
-                None if self.float_consts_glob && STD_FLOAT_CONSTS.contains(&segments[0].as_str()) => {
+                None if self.float_consts_glob
+                    && STD_FLOAT_CONSTS.contains(&segments[0].as_str()) =>
+                {
                     Kind::AnyFloat
                 }
                 None => Kind::Unknown,
@@ -672,7 +726,14 @@ impl Lowerer<'_> {
         Value::Scalar(self.define(hint, kind, Expr::Path(p.clone()), p.span()))
     }
 
-    fn binary(&mut self, op: BinOp, lhs: Value, rhs: Value, hint: Option<&str>, span: Span) -> Value {
+    fn binary(
+        &mut self,
+        op: BinOp,
+        lhs: Value,
+        rhs: Value,
+        hint: Option<&str>,
+        span: Span,
+    ) -> Value {
         let (a, b) = match (lhs, rhs) {
             (Value::Scalar(a), Value::Scalar(b)) => (a, b),
             (Value::Error, _) | (_, Value::Error) => return Value::Error,
@@ -714,7 +775,8 @@ impl Lowerer<'_> {
     fn method_call(&mut self, m: &syn::ExprMethodCall, hint: Option<&str>) -> Value {
         let name = m.method.to_string();
         if let Some(t) = &m.turbofish {
-            self.diag.error(t, "turbofish arguments are not supported here");
+            self.diag
+                .error(t, "turbofish arguments are not supported here");
             return Value::Error;
         }
         if name == "clone" && m.args.is_empty() {
@@ -722,12 +784,15 @@ impl Lowerer<'_> {
         }
         let mut args = vec![&*m.receiver];
         args.extend(m.args.iter());
-        self.primitive(&m.method, &args, None, hint, m.span())
+        self.primitive(&m.method, &args, None, true, hint, m.span())
     }
 
     fn call(&mut self, c: &syn::ExprCall, hint: Option<&str>) -> Value {
         let syn::Expr::Path(func) = &*c.func else {
-            self.diag.error(&c.func, "only calls of functions named by a path are supported");
+            self.diag.error(
+                &c.func,
+                "only calls of functions named by a path are supported",
+            );
             return Value::Error;
         };
         // `f64::sin(x)`
@@ -740,7 +805,16 @@ impl Lowerer<'_> {
             };
             if let Some(w) = width {
                 let args: Vec<&syn::Expr> = c.args.iter().collect();
-                return self.primitive(&segs[1].ident, &args, Some(w), hint, c.span());
+                if segs[1].ident == "from" && args.len() == 1 {
+                    // `f64::from(n)` converts losslessly, like `n as f64`.
+                    let Some(a) = self.scalar(args[0]) else {
+                        return Value::Error;
+                    };
+                    let ty = syn::Type::Verbatim(segs[0].ident.to_token_stream());
+                    let expr = Expr::Cast(Box::new(Expr::Var(a)), Box::new(ty));
+                    return Value::Scalar(self.define(hint, Kind::Float(w), expr, c.span()));
+                }
+                return self.primitive(&segs[1].ident, &args, Some(w), false, hint, c.span());
             }
         }
         let mut vars = Vec::new();
@@ -763,6 +837,7 @@ impl Lowerer<'_> {
         name: &syn::Ident,
         args: &[&syn::Expr],
         width: Option<FloatTy>,
+        method_syntax: bool,
         hint: Option<&str>,
         span: Span,
     ) -> Value {
@@ -771,7 +846,9 @@ impl Lowerer<'_> {
         let int_method = primitives::is_int_method(&text) && width.is_none();
         let (floats, ints, outputs) = match prim {
             Some(p) => (p.floats, p.ints, p.outputs),
-            None if int_method => (args.len(), 0, 1),
+            // Integer methods, and methods of other constants (`n.count_ones()`), are evaluated
+            // as constants; `activity` rejects them if the receiver turns out to be a float.
+            None if width.is_none() => (args.len(), 0, 1),
             None => {
                 self.diag.error(
                     name,
@@ -783,10 +860,11 @@ impl Lowerer<'_> {
                 return Value::Error;
             }
         };
-        if args.len() != floats + ints {
+        if prim.is_some() && args.len() != floats + ints {
+            let receiver = usize::from(method_syntax);
             self.diag.error(
                 name,
-                format!("`{text}` takes {} argument(s) here", floats + ints),
+                format!("`{text}` takes {} argument(s)", floats + ints - receiver),
             );
             return Value::Error;
         }
@@ -800,6 +878,14 @@ impl Lowerer<'_> {
         let recv = vars[0];
         // `pow` only exists on integers; the shared names (abs, max, ..) are settled by the
         // receiver's type; the rest are float methods.
+        if prim.is_none() && !int_method {
+            let expr = Expr::Method {
+                name: name.clone(),
+                recv: Ty::Opaque,
+                args: vars.into_iter().map(Expr::Var).collect(),
+            };
+            return Value::Scalar(self.define(hint, Kind::Unknown, expr, span));
+        }
         if text == "pow" {
             self.types.fact(recv, Kind::Int, span, self.diag);
         } else if !int_method || width.is_some() {

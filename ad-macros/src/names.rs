@@ -66,12 +66,19 @@ impl Names {
 
     /// A fresh name for a parameter the derivative does not read (`_x`).
     pub fn unused(&mut self, name: &Ident) -> Ident {
-        let base = format!("_{}", name.to_string().trim_start_matches("r#"));
-        self.claim(&base, false)
+        let name = name.to_string();
+        let name = name.trim_start_matches("r#");
+        if name.starts_with('_') {
+            return make_ident(name);
+        }
+        self.claim(&format!("_{name}"), false)
     }
 
     fn base(&mut self, f: &Function, v: Var) -> String {
-        self.of(f, v).to_string().trim_start_matches("r#").to_string()
+        self.of(f, v)
+            .to_string()
+            .trim_start_matches("r#")
+            .to_string()
     }
 
     fn free(&self, name: &str) -> bool {

@@ -77,8 +77,5 @@ pub const REM: Primitive = p("rem", 2, 0, 1);
 
 /// Methods that integers also have, with the integer meaning; evaluated as constants.
 pub fn is_int_method(name: &str) -> bool {
-    matches!(
-        name,
-        "abs" | "signum" | "min" | "max" | "clamp" | "pow" | "rem_euclid" | "div_euclid"
-    )
+    matches!(name, "abs" | "signum" | "min" | "max" | "clamp" | "pow")
 }

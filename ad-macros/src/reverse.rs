@@ -49,7 +49,8 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity, output: &Sha
                         name,
                         recv: Ty::Float(_),
                         args,
-                    } => primitives::lookup(&name.to_string()).map(|p| (name.clone(), args.clone(), p.floats)),
+                    } => primitives::lookup(&name.to_string())
+                        .map(|p| (name.clone(), args.clone(), p.floats)),
                     Expr::Binary(BinOp::Rem, a, b) => Some((
                         syn::Ident::new(primitives::REM.name, *span),
                         vec![(**a).clone(), (**b).clone()],
@@ -101,21 +102,31 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity, output: &Sha
         };
         if let Some(table) = table {
             let args: Vec<Var> = match expr {
-                Expr::Method { args, .. } => args.iter().filter_map(|a| match a {
-                    Expr::Var(v) => Some(*v),
-                    _ => None,
-                }).collect(),
-                Expr::Binary(_, a, b) => [a, b].iter().filter_map(|a| match &***a {
-                    Expr::Var(v) => Some(*v),
-                    _ => None,
-                }).collect(),
+                Expr::Method { args, .. } => args
+                    .iter()
+                    .filter_map(|a| match a {
+                        Expr::Var(v) => Some(*v),
+                        _ => None,
+                    })
+                    .collect(),
+                Expr::Binary(_, a, b) => [a, b]
+                    .iter()
+                    .filter_map(|a| match &***a {
+                        Expr::Var(v) => Some(*v),
+                        _ => None,
+                    })
+                    .collect(),
                 _ => Vec::new(),
             };
             for (row, bar) in table.iter().zip(&bars) {
                 let Some(bar) = bar else { continue };
                 for (p, a) in row.iter().zip(&args) {
                     if let Some(p) = p {
-                        push(Some(*a), Expr::bin(BinOp::Mul, Expr::Var(*p), Expr::Var(*bar)), false);
+                        push(
+                            Some(*a),
+                            Expr::bin(BinOp::Mul, Expr::Var(*p), Expr::Var(*bar)),
+                            false,
+                        );
                     }
                 }
             }
@@ -127,7 +138,19 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity, output: &Sha
         };
         match expr {
             Expr::Var(a) => push(active_var(&Expr::Var(*a)), ybar, false),
-            Expr::Cast(a, _) => push(active_var(a), ybar, false),
+            Expr::Cast(a, _) => {
+                let back = match active_var(a) {
+                    Some(v) if f.ty(v) != f.ty(y) => match f.ty(v) {
+                        Ty::Float(w) => {
+                            let ty = syn::Ident::new(w.name(), Span::call_site());
+                            Expr::Cast(Box::new(ybar), Box::new(syn::parse_quote!(#ty)))
+                        }
+                        _ => ybar,
+                    },
+                    _ => ybar,
+                };
+                push(active_var(a), back, false)
+            }
             Expr::Unary(UnOp::Neg, a) => push(active_var(a), ybar, true),
             Expr::Binary(op, a, b) => {
                 let (ta, tb) = (active_var(a), active_var(b));
@@ -230,7 +253,13 @@ fn seed(ret: &Expr, dout: Expr, shape: &Shape, act: &Activity, terms: &mut Vec<C
         }),
         (Expr::Tuple(items), Shape::Tuple(shapes)) => {
             for (i, (e, s)) in items.iter().zip(shapes).enumerate() {
-                seed(e, Expr::Field(Box::new(dout.clone()), i as u32), s, act, terms);
+                seed(
+                    e,
+                    Expr::Field(Box::new(dout.clone()), i as u32),
+                    s,
+                    act,
+                    terms,
+                );
             }
         }
         (Expr::Array(items), Shape::Array(elem, _)) => {
@@ -281,7 +310,11 @@ fn emit_terms(f: &mut Function, terms: Vec<Contribution>, adjoint: &[Option<Var>
         } else {
             f.stmts.push(Stmt::Assign {
                 var: bar,
-                op: if t.negate { AssignOp::Sub } else { AssignOp::Add },
+                op: if t.negate {
+                    AssignOp::Sub
+                } else {
+                    AssignOp::Add
+                },
                 expr: t.expr,
             });
         }

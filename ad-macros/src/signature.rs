@@ -25,7 +25,8 @@ pub enum Shape {
 
 pub struct Signature {
     pub params: Vec<ParamInfo>,
-    pub output: Shape,
+    /// `None` when the output type was reported as an error.
+    pub output: Option<Shape>,
     pub output_ty: Type,
 }
 
@@ -70,6 +71,31 @@ pub fn is_int_type(name: &str) -> bool {
     )
 }
 
+/// Whether `ty` is a type parameter bounded by a `Float` trait (`T: ad::Float`).
+fn is_generic(ty: &Type, generics: &syn::Generics) -> bool {
+    let Type::Path(p) = ty else { return false };
+    let float_bound = |b: &syn::TypeParamBound| {
+        matches!(b, syn::TypeParamBound::Trait(t)
+            if t.path.segments.last().is_some_and(|s| s.ident == "Float"))
+    };
+    let in_where = |g: &syn::TypeParam| {
+        generics
+            .where_clause
+            .iter()
+            .flat_map(|w| &w.predicates)
+            .any(|pred| {
+                matches!(pred, syn::WherePredicate::Type(pt)
+                if matches!(&pt.bounded_ty, Type::Path(b) if b.path.is_ident(&g.ident))
+                    && pt.bounds.iter().any(float_bound))
+            })
+    };
+    generics.type_params().any(|g| {
+        p.qself.is_none()
+            && p.path.is_ident(&g.ident)
+            && (g.bounds.iter().any(float_bound) || in_where(g))
+    })
+}
+
 fn mentions_float(ty: &Type) -> bool {
     let text = quote::quote!(#ty).to_string();
     text.split(|c: char| !c.is_alphanumeric() && c != '_')
@@ -98,6 +124,13 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
                     }
                 };
                 let kind = match classify(&pt.ty) {
+                    TypeClass::Scalar(_) if is_generic(&pt.ty, &sig.generics) => {
+                        diag.error(
+                            &pt.ty,
+                            "generic parameter types are not supported yet; write `f64` or `f32`",
+                        );
+                        Ty::Opaque
+                    }
                     TypeClass::Scalar(ty) => ty,
                     TypeClass::FloatContainer => {
                         diag.error(
@@ -149,13 +182,17 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
         }
     }
     let (output, output_ty) = match &sig.output {
+        ReturnType::Default if diag.has_errors() => (None, syn::parse_quote!(())),
         ReturnType::Default => {
             diag.error(
                 sig,
                 "the function returns `()`, so there is nothing to differentiate; return a float, \
                  a tuple of floats or an array `[f64; N]`",
             );
-            (Shape::Scalar(FloatTy::F64), syn::parse_quote!(f64))
+            (None, syn::parse_quote!(()))
+        }
+        ReturnType::Type(_, ty) if is_generic(ty, &sig.generics) && diag.has_errors() => {
+            (None, (**ty).clone())
         }
         ReturnType::Type(_, ty) => (output_shape(ty, diag), (**ty).clone()),
     };
@@ -166,15 +203,21 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
     }
 }
 
-fn output_shape(ty: &Type, diag: &mut Diagnostics) -> Shape {
+fn output_shape(ty: &Type, diag: &mut Diagnostics) -> Option<Shape> {
+    let before = diag.count();
+    let shape = shape_of(ty, diag);
+    (diag.count() == before).then_some(shape)
+}
+
+fn shape_of(ty: &Type, diag: &mut Diagnostics) -> Shape {
     const MESSAGE: &str =
         "cannot differentiate a function with this output type; the output must be `f64`/`f32`, \
          a tuple of them, or an array `[f64; N]`";
     match ty {
-        Type::Paren(p) => output_shape(&p.elem, diag),
-        Type::Group(g) => output_shape(&g.elem, diag),
+        Type::Paren(p) => shape_of(&p.elem, diag),
+        Type::Group(g) => shape_of(&g.elem, diag),
         Type::Tuple(t) if !t.elems.is_empty() => {
-            Shape::Tuple(t.elems.iter().map(|e| output_shape(e, diag)).collect())
+            Shape::Tuple(t.elems.iter().map(|e| shape_of(e, diag)).collect())
         }
         Type::Array(a) => {
             let len = match &a.len {
@@ -184,7 +227,7 @@ fn output_shape(ty: &Type, diag: &mut Diagnostics) -> Shape {
                 }) => n.base10_parse().ok(),
                 _ => None,
             };
-            Shape::Array(Box::new(output_shape(&a.elem, diag)), len)
+            Shape::Array(Box::new(shape_of(&a.elem, diag)), len)
         }
         _ => match classify(ty) {
             TypeClass::Scalar(Ty::Float(f)) => Shape::Scalar(f),

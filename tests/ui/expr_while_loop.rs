@@ -1,0 +1,14 @@
+use ad::differentiate;
+
+#[differentiate(forward)]
+fn f(x: f64) -> f64 {
+    let mut y = x;
+    while y < 10.0 {
+        y = y * 2.0;
+    }
+    y
+}
+
+fn main() {
+    let _ = f(1.0);
+}

@@ -1,0 +1,13 @@
+use ad::differentiate;
+
+#[differentiate(forward)]
+fn f(x: f64) -> f64 {
+    fn square(t: f64) -> f64 {
+        t * t
+    }
+    square(x)
+}
+
+fn main() {
+    let _ = f(1.0);
+}

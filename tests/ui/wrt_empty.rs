@@ -1,0 +1,10 @@
+use ad::differentiate;
+
+#[differentiate(forward, wrt())]
+fn f(x: f64) -> f64 {
+    x * x
+}
+
+fn main() {
+    let _ = f(1.0);
+}
