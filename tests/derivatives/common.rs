@@ -444,3 +444,97 @@ impl Model {
 pub fn basis(n: usize, i: usize) -> Vec<f64> {
     (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()
 }
+
+/// The harness itself: each check must be able to fail.
+mod self_tests {
+    use super::*;
+
+    /// f(x, y) = (x y, sin x), with a correct or a deliberately broken derivative.
+    fn model(broken: &'static str) -> Model {
+        let f = |p: &[f64]| vec![p[0] * p[1], p[0].sin()];
+        Model::new(broken, 2, 2, f)
+            .jvp(move |p, v| {
+                let mut dy = vec![p[1] * v[0] + p[0] * v[1], p[0].cos() * v[0]];
+                let mut y = f(p);
+                match broken {
+                    "jvp" => dy[1] *= 1.0 + 1e-9,
+                    "jvp value" => y[0] += 1e-15 * y[0].abs().max(1e-300),
+                    _ => {}
+                }
+                (y, dy)
+            })
+            .vjp(move |p, w| {
+                let mut g = vec![p[1] * w[0] + p[0].cos() * w[1], p[0] * w[0]];
+                if broken == "vjp" {
+                    g.swap(0, 1);
+                }
+                if broken == "vjp nonlinear" {
+                    g[0] += 1e-3 * w[0] * w[0];
+                }
+                (f(p), g)
+            })
+            .jacobian(move |p| {
+                let mut j = vec![vec![p[1], p[0]], vec![p[0].cos(), 0.0]];
+                if broken == "analytic" {
+                    j[1][0] = -p[0].sin();
+                }
+                j
+            })
+    }
+
+    const POINTS: &[&[f64]] = &[&[0.7, -1.3], &[2.0, 0.5]];
+
+    #[test]
+    fn correct_model_passes() {
+        model("none").check(POINTS);
+        model("none").no_fd().check(POINTS);
+    }
+
+    #[test]
+    #[should_panic(expected = "f_jvp along")]
+    fn wrong_jvp_is_caught() {
+        model("jvp").check(POINTS);
+    }
+
+    #[test]
+    #[should_panic(expected = "differs from the primal")]
+    fn wrong_value_is_caught() {
+        model("jvp value").check(POINTS);
+    }
+
+    #[test]
+    #[should_panic(expected = "f_vjp with dout")]
+    fn wrong_vjp_is_caught() {
+        model("vjp").check(POINTS);
+    }
+
+    #[test]
+    #[should_panic(expected = "f_vjp")]
+    fn nonlinear_vjp_is_caught() {
+        model("vjp nonlinear").check(POINTS);
+    }
+
+    #[test]
+    #[should_panic(expected = "vs finite differences")]
+    fn wrong_analytic_formula_is_caught() {
+        model("analytic").check(POINTS);
+    }
+
+    #[test]
+    #[should_panic(expected = "dot-product test failed")]
+    fn dot_test_detects_inconsistent_modes() {
+        // A reverse mode that is the transpose of a different matrix.
+        let (v, jv) = ([1.0, 2.0], [3.0, -1.0]);
+        let (w, jtw) = ([0.5, 0.25], [1.0, 1.0]);
+        assert_dot_test("inconsistent", &v, &jv, &w, &jtw, 1e-12);
+    }
+
+    #[test]
+    fn five_point_stencil_is_fourth_order() {
+        // Halving h divides the error by about 2⁴ = 16.
+        let e1 = (fd5(f64::sin, 1.0, 0.1) - 1f64.cos()).abs();
+        let e2 = (fd5(f64::sin, 1.0, 0.05) - 1f64.cos()).abs();
+        assert!(e1 / e2 > 12.0 && e1 / e2 < 20.0, "ratio {}", e1 / e2);
+        assert!((fd5(f64::exp, 0.5, 1e-3) - 0.5f64.exp()).abs() < 1e-11);
+    }
+}

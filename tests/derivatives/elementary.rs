@@ -604,3 +604,54 @@ fn documented_conventions_at_kinks() {
     // (√x)' at 0 is the one-sided limit +∞.
     assert_eq!(m_sqrt_jvp(0.0, 1.0), (0.0, f64::INFINITY));
 }
+
+// ---------------------------------------------------------------- shared and constant operands
+
+/// The same variable in both operands of binary and ternary primitives: the adjoint must
+/// collect both partials.
+#[differentiate(forward, reverse)]
+fn same_operand(x: f64) -> f64 {
+    x.powf(x) + x.hypot(x) + x.atan2(x) + x.mul_add(x, x) + x.max(x) + x.log(x + 1.0)
+}
+
+#[test]
+fn same_variable_in_several_operands() {
+    // (xˣ)' = xˣ (ln x + 1); hypot(x, x) = √2 x; atan2(x, x) = π/4; (x² + x)' = 2x + 1;
+    // max(x, x)' = 1 (½ + ½ at the tie); log_{x+1} x = ln x / ln(x + 1), whose derivative is
+    // 1/(x ln(x + 1)) − ln x / ((x + 1) ln²(x + 1)).
+    unary(
+        "same_operand",
+        same_operand,
+        same_operand_jvp,
+        same_operand_vjp,
+        |x| {
+            let l1 = (x + 1.0).ln();
+            x.powf(x) * (x.ln() + 1.0) + 2f64.sqrt() + 2.0 * x + 1.0 + 1.0 + 1.0 / (x * l1)
+                - x.ln() / ((x + 1.0) * l1 * l1)
+        },
+    )
+    .tol(1e-11)
+    .check(&[&[0.4], &[1.3], &[2.5]]);
+}
+
+/// Primitives whose other operands are constants, some at points where the constant's own
+/// partial would be NaN or infinite.
+#[differentiate(forward, reverse)]
+fn constant_operands(x: f64) -> f64 {
+    x.powf(2.0) + 0.0f64.atan2(x) + x.atan2(0.0) + 5.0f64.clamp(x, 10.0) + x.hypot(0.0)
+}
+
+#[test]
+fn constant_operands_contribute_nothing() {
+    // x² + atan2(0, x) + atan2(x, 0) + clamp(5, x, 10) + |x|. At x < 0 the exponent's partial
+    // xᵖ ln x is NaN, but the exponent is a constant: the derivative is 2x − 1 (the atan2
+    // terms are locally constant, clamp returns 5 when x < 5).
+    unary(
+        "constant_operands",
+        constant_operands,
+        constant_operands_jvp,
+        constant_operands_vjp,
+        |x| 2.0 * x + x.signum() + if x > 5.0 { 1.0 } else { 0.0 },
+    )
+    .check(&[&[-2.0], &[-0.5], &[1.5], &[7.0]]);
+}

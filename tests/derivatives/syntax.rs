@@ -458,3 +458,215 @@ fn remainder_assignment() {
     .gradient(|p| vec![3.0 * p[1], (3.0 * p[0]) % 2.0])
     .check(&[&[0.1, 2.0], &[1.5, -0.5], &[-0.9, 1.0]]);
 }
+
+/// Nested blocks that assign to an outer `let mut`, and an inner block shadowing it.
+#[differentiate(forward, reverse)]
+fn nested_blocks(x: f64, y: f64) -> f64 {
+    let mut acc = x;
+    let bump = {
+        let acc = acc * 100.0;
+        acc + y
+    };
+    acc += bump;
+    {
+        let mut t = y;
+        t *= 3.0;
+        {
+            acc += t * x;
+        }
+    }
+    acc
+}
+
+#[test]
+fn nested_block_assignment() {
+    // x + (100x + y) + 3yx: ∂x = 101 + 3y, ∂y = 1 + 3x
+    Model::new("nested_blocks", 2, 1, |p| vec![nested_blocks(p[0], p[1])])
+        .jvp(|p, v| {
+            let (y, d) = nested_blocks_jvp(p[0], v[0], p[1], v[1]);
+            (vec![y], vec![d])
+        })
+        .vjp(|p, w| {
+            let (y, gx, gy) = nested_blocks_vjp(p[0], p[1], w[0]);
+            (vec![y], vec![gx, gy])
+        })
+        .gradient(|p| vec![101.0 + 3.0 * p[1], 1.0 + 3.0 * p[0]])
+        .check(&[&[1.5, 0.5], &[-2.0, 4.0]]);
+}
+
+/// Tuple patterns that swap names, nest, and bind `mut`; compound assignment into tuple
+/// fields and array elements.
+#[differentiate(forward, reverse)]
+fn patterns_and_places(x: f64, y: f64) -> f64 {
+    let (x, y) = (y, x * 2.0);
+    let ((a, b), c) = ((x, y), x * y);
+    let (mut m, n) = (a, b);
+    m += n;
+    let mut t = (m, c);
+    t.0 *= 2.0;
+    t.1 -= t.0;
+    let mut arr = [t.0, t.1, 1.0];
+    arr[1] /= 4.0;
+    arr[2] += arr[0] * arr[1];
+    arr[0] + arr[1] + arr[2]
+}
+
+#[test]
+fn patterns_and_assignment_places() {
+    // With u = y, v = 2x: m = u + v, t0 = 2m, t1 = uv − t0, arr1 = t1/4,
+    // result = t0 + arr1 + 1 + t0 arr1 = t0 + 1 + arr1 (1 + t0).
+    let f = |x: f64, y: f64| {
+        let (u, v) = (y, 2.0 * x);
+        let t0 = 2.0 * (u + v);
+        let a1 = (u * v - t0) / 4.0;
+        t0 + 1.0 + a1 * (1.0 + t0)
+    };
+    Model::new("patterns_and_places", 2, 1, |p| {
+        vec![patterns_and_places(p[0], p[1])]
+    })
+    .jvp(|p, v| {
+        let (y, d) = patterns_and_places_jvp(p[0], v[0], p[1], v[1]);
+        (vec![y], vec![d])
+    })
+    .vjp(|p, w| {
+        let (y, gx, gy) = patterns_and_places_vjp(p[0], p[1], w[0]);
+        (vec![y], vec![gx, gy])
+    })
+    .gradient(|p| {
+        // ∂t0/∂x = 4, ∂t0/∂y = 2; ∂a1/∂x = (2y − 4)/4, ∂a1/∂y = (2x − 2)/4
+        let (x, y) = (p[0], p[1]);
+        let t0 = 2.0 * (y + 2.0 * x);
+        let a1 = (2.0 * x * y - t0) / 4.0;
+        let (da_dx, da_dy) = ((2.0 * y - 4.0) / 4.0, (2.0 * x - 2.0) / 4.0);
+        vec![
+            4.0 + da_dx * (1.0 + t0) + a1 * 4.0,
+            2.0 + da_dy * (1.0 + t0) + a1 * 2.0,
+        ]
+    })
+    .check(&[&[1.5, 0.5], &[-2.0, 4.0]]);
+    for (x, y) in [(0.3, 0.7), (-1.0, 2.0)] {
+        approx::assert_relative_eq!(patterns_and_places(x, y), f(x, y), max_relative = 1e-14);
+    }
+}
+
+/// Literal spellings: exponents, suffixes, underscores, a trailing dot; methods on literal
+/// receivers.
+#[differentiate(forward, reverse)]
+fn literal_forms(x: f64) -> f64 {
+    x * 1e-3 + 2f64 * x + 1_000.5 + 2. * x + 0.5E1 * x + 2.0_f64.powf(x) + (2.0f64).ln() * x
+}
+
+#[test]
+fn literal_spellings() {
+    // 0.001 + 2 + 2 + 5 + 2ˣ ln 2 + ln 2
+    for x in [-1.0, 0.5, 3.0] {
+        let expected = 9.001 + 2f64.powf(x) * 2f64.ln() + 2f64.ln();
+        let (v, d) = literal_forms_jvp(x, 1.0);
+        assert_eq!(v, literal_forms(x));
+        approx::assert_relative_eq!(d, expected, max_relative = 1e-14);
+        let (v2, g) = literal_forms_vjp(x, 1.0);
+        assert_eq!(v2, v);
+        approx::assert_relative_eq!(g, expected, max_relative = 1e-14);
+    }
+}
+
+/// Integer parameters of several types: `i32` straight into `powi`, `u32` cast, integer
+/// methods, a `bool` cast to a number, and a float name shadowed by an integer.
+#[differentiate(forward, reverse)]
+fn integer_params(x: f64, k: i32, m: u32, n: usize, flag: bool) -> f64 {
+    let a = x.powi(k) + x.powi(m as i32);
+    let b = n.pow(2) as f64 * x + n.max(1) as f64 * x;
+    let c = (flag as i32) as f64 * x;
+    let x = 2;
+    (a + b + c) * x as f64
+}
+
+#[test]
+fn integer_parameters() {
+    type Jvp = fn(f64, f64, i32, u32, usize, bool) -> (f64, f64);
+    type Vjp = fn(f64, i32, u32, usize, bool, f64) -> (f64, f64);
+    let _: Jvp = integer_params_jvp;
+    let _: Vjp = integer_params_vjp;
+    // 2 (k xᵏ⁻¹ + m xᵐ⁻¹ + n² + max(n, 1) + [flag])
+    for (k, m, n, flag) in [(3, 2u32, 0usize, true), (-1, 4, 3, false)] {
+        Model::new("integer_params", 1, 1, move |p| {
+            vec![integer_params(p[0], k, m, n, flag)]
+        })
+        .jvp(move |p, v| {
+            let (y, d) = integer_params_jvp(p[0], v[0], k, m, n, flag);
+            (vec![y], vec![d])
+        })
+        .vjp(move |p, w| {
+            let (y, g) = integer_params_vjp(p[0], k, m, n, flag, w[0]);
+            (vec![y], vec![g])
+        })
+        .gradient(move |p| {
+            let x = p[0];
+            let d = f64::from(k) * x.powi(k - 1)
+                + f64::from(m) * x.powi(m as i32 - 1)
+                + (n * n) as f64
+                + n.max(1) as f64
+                + f64::from(u8::from(flag));
+            vec![2.0 * d]
+        })
+        .check(&[&[0.5], &[1.7], &[-2.0]]);
+    }
+}
+
+/// Float → integer casts are piecewise constant: they stop the derivative.
+#[differentiate(forward, reverse)]
+fn bucketed(x: f64) -> f64 {
+    let bucket = (x * 4.0) as i64;
+    let above = (x > 1.0) as i32 as f64;
+    bucket as f64 * x + above * x * x
+}
+
+#[test]
+fn float_to_integer_casts() {
+    // b x + [x > 1] x² with b = trunc(4x) held constant: b + 2x [x > 1]
+    Model::new("bucketed", 1, 1, |p| vec![bucketed(p[0])])
+        .jvp(|p, v| {
+            let (y, d) = bucketed_jvp(p[0], v[0]);
+            (vec![y], vec![d])
+        })
+        .vjp(|p, w| {
+            let (y, g) = bucketed_vjp(p[0], w[0]);
+            (vec![y], vec![g])
+        })
+        .gradient(|p| {
+            let x = p[0];
+            let b = (x * 4.0).trunc();
+            vec![b + if x > 1.0 { 2.0 * x } else { 0.0 }]
+        })
+        .check(&[&[0.1], &[0.6], &[1.6], &[-2.1]]);
+}
+
+/// A `const` declared after its use (items are visible in the whole block), a block as the
+/// tail expression, and a dead intermediate that would be NaN.
+#[differentiate(forward, reverse)]
+fn odd_order(x: f64) -> f64 {
+    let y = x * TWICE;
+    const TWICE: f64 = 2.0;
+    let _unused = (x - 10.0).ln();
+    {
+        let z = y.sin();
+        z * z
+    }
+}
+
+#[test]
+fn items_after_use_tail_blocks_and_dead_code() {
+    // sin²(2x)' = 2 sin(2x) cos(2x) · 2 = 2 sin(4x); the dead ln(x − 10) (NaN here) must not
+    // leak into the derivative.
+    Model::new("odd_order", 1, 1, |p| vec![odd_order(p[0])])
+        .jvp(|p, v| {
+            let (y, d) = odd_order_jvp(p[0], v[0]);
+            (vec![y], vec![d])
+        })
+        .vjp(|p, w| {
+            let (y, g) = odd_order_vjp(p[0], w[0]);
+            (vec![y], vec![g])
+        })
+        .gradient(|p| vec![2.0 * (4.0 * p[0]).sin()])
+        .check(&[&[-1.0], &[0.3], &[2.0]]);
+}
