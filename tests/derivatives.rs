@@ -14,7 +14,7 @@ mod common;
 mod arithmetic;
 #[path = "derivatives/elementary.rs"]
 mod elementary;
-#[path = "derivatives/syntax.rs"]
-mod syntax;
 #[path = "derivatives/models.rs"]
 mod models;
+#[path = "derivatives/syntax.rs"]
+mod syntax;

@@ -131,21 +131,23 @@ pub fn log_sum_exp3(a: f64, b: f64, c: f64) -> f64 {
 #[test]
 fn log_sum_exp_gradient_is_softmax() {
     // ∂ lse / ∂xᵢ = softmax(x)ᵢ (the max's own derivative cancels)
-    Model::new("log_sum_exp3", 3, 1, |p| vec![log_sum_exp3(p[0], p[1], p[2])])
-        .jvp(|p, v| {
-            let (y, dy) = log_sum_exp3_jvp(p[0], v[0], p[1], v[1], p[2], v[2]);
-            (vec![y], vec![dy])
-        })
-        .vjp(|p, w| {
-            let (y, ga, gb, gc) = log_sum_exp3_vjp(p[0], p[1], p[2], w[0]);
-            (vec![y], vec![ga, gb, gc])
-        })
-        .gradient(|p| {
-            let e: Vec<f64> = p.iter().map(|x| x.exp()).collect();
-            let s: f64 = e.iter().sum();
-            e.iter().map(|x| x / s).collect()
-        })
-        .check(&[&[1.0, 2.0, 3.0], &[0.5, -1.0, 0.2], &[-4.0, -3.5, -6.0]]);
+    Model::new("log_sum_exp3", 3, 1, |p| {
+        vec![log_sum_exp3(p[0], p[1], p[2])]
+    })
+    .jvp(|p, v| {
+        let (y, dy) = log_sum_exp3_jvp(p[0], v[0], p[1], v[1], p[2], v[2]);
+        (vec![y], vec![dy])
+    })
+    .vjp(|p, w| {
+        let (y, ga, gb, gc) = log_sum_exp3_vjp(p[0], p[1], p[2], w[0]);
+        (vec![y], vec![ga, gb, gc])
+    })
+    .gradient(|p| {
+        let e: Vec<f64> = p.iter().map(|x| x.exp()).collect();
+        let s: f64 = e.iter().sum();
+        e.iter().map(|x| x / s).collect()
+    })
+    .check(&[&[1.0, 2.0, 3.0], &[0.5, -1.0, 0.2], &[-4.0, -3.5, -6.0]]);
 }
 
 /// Pseudo-Huber loss δ²(√(1 + (r/δ)²) − 1): quadratic near 0, linear in the tails.
@@ -251,7 +253,11 @@ fn beta_log_kernel_gradient() {
     })
     .gradient(|p| {
         let (x, a, b) = (p[0], p[1], p[2]);
-        vec![(a - 1.0) / x - (b - 1.0) / (1.0 - x), x.ln(), (1.0 - x).ln()]
+        vec![
+            (a - 1.0) / x - (b - 1.0) / (1.0 - x),
+            x.ln(),
+            (1.0 - x).ln(),
+        ]
     })
     .step(1e-4)
     .check(&[&[0.3, 2.0, 5.0], &[0.8, 0.5, 1.5]]);
@@ -340,9 +346,18 @@ fn smoothstep_gradient() {
                 return vec![0.0; 3];
             }
             let ds = 6.0 * t * (1.0 - t);
-            vec![ds / (e1 - e0), ds * (t - 1.0) / (e1 - e0), -ds * t / (e1 - e0)]
+            vec![
+                ds / (e1 - e0),
+                ds * (t - 1.0) / (e1 - e0),
+                -ds * t / (e1 - e0),
+            ]
         })
-        .check(&[&[0.3, 0.0, 1.0], &[2.5, 1.0, 4.0], &[-1.0, 0.0, 1.0], &[7.0, 0.0, 1.0]]);
+        .check(&[
+            &[0.3, 0.0, 1.0],
+            &[2.5, 1.0, 4.0],
+            &[-1.0, 0.0, 1.0],
+            &[7.0, 0.0, 1.0],
+        ]);
 }
 
 // ---------------------------------------------------------------- finance
@@ -364,7 +379,8 @@ fn black_scholes_greeks() {
         vec![black_scholes_call(p[0], p[1], p[2], p[3], p[4])]
     })
     .jvp(|p, v| {
-        let (c, dc) = black_scholes_call_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4]);
+        let (c, dc) =
+            black_scholes_call_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4]);
         (vec![c], vec![dc])
     })
     .vjp(|p, w| {
@@ -399,7 +415,9 @@ fn spring_energy_gradient() {
         vec![spring_energy(p[0], p[1], p[2], p[3], p[4], p[5])]
     })
     .jvp(|p, v| {
-        let (e, de) = spring_energy_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4], p[5], v[5]);
+        let (e, de) = spring_energy_jvp(
+            p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4], p[5], v[5],
+        );
         (vec![e], vec![de])
     })
     .vjp(|p, w| {
@@ -410,9 +428,19 @@ fn spring_energy_gradient() {
         let (dx, dy, k, rest) = (p[2] - p[0], p[3] - p[1], p[4], p[5]);
         let l = (dx * dx + dy * dy).sqrt();
         let e = l - rest;
-        vec![-k * e * dx / l, -k * e * dy / l, k * e * dx / l, k * e * dy / l, 0.5 * e * e, -k * e]
+        vec![
+            -k * e * dx / l,
+            -k * e * dy / l,
+            k * e * dx / l,
+            k * e * dy / l,
+            0.5 * e * e,
+            -k * e,
+        ]
     })
-    .check(&[&[0.0, 0.0, 1.5, 0.5, 10.0, 1.0], &[-1.0, 2.0, 0.5, -0.5, 3.0, 4.0]]);
+    .check(&[
+        &[0.0, 0.0, 1.5, 0.5, 10.0, 1.0],
+        &[-1.0, 2.0, 0.5, -0.5, 3.0, 4.0],
+    ]);
 }
 
 /// Lennard-Jones potential between two atoms in 3-D.
@@ -430,7 +458,9 @@ fn lennard_jones_forces() {
         vec![lennard_jones(p[0], p[1], p[2], p[3], p[4], p[5])]
     })
     .jvp(|p, v| {
-        let (e, de) = lennard_jones_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4], p[5], v[5]);
+        let (e, de) = lennard_jones_jvp(
+            p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4], p[5], v[5],
+        );
         (vec![e], vec![de])
     })
     .vjp(|p, w| {
@@ -440,12 +470,17 @@ fn lennard_jones_forces() {
     .gradient(|p| {
         let d = [p[3] - p[0], p[4] - p[1], p[5] - p[2]];
         let r = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
-        let dv = 4.0 * LJ_EPSILON * (-12.0 * LJ_SIGMA.powi(12) / r.powi(13) + 6.0 * LJ_SIGMA.powi(6) / r.powi(7));
+        let dv = 4.0
+            * LJ_EPSILON
+            * (-12.0 * LJ_SIGMA.powi(12) / r.powi(13) + 6.0 * LJ_SIGMA.powi(6) / r.powi(7));
         let f: Vec<f64> = d.iter().map(|c| dv * c / r).collect();
         vec![-f[0], -f[1], -f[2], f[0], f[1], f[2]]
     })
     .tol(1e-11)
-    .check(&[&[0.0, 0.0, 0.0, 1.1, 0.2, -0.1], &[0.3, -0.4, 0.5, 1.0, 0.6, 1.4]]);
+    .check(&[
+        &[0.0, 0.0, 0.0, 1.1, 0.2, -0.1],
+        &[0.3, -0.4, 0.5, 1.0, 0.6, 1.4],
+    ]);
     // At the minimum r = 2^(1/6) σ the force vanishes.
     let r_min = 2f64.powf(1.0 / 6.0) * LJ_SIGMA;
     let (_, g, ..) = lennard_jones_vjp(0.0, 0.0, 0.0, r_min, 0.0, 0.0, 1.0);
@@ -466,7 +501,9 @@ fn gravity_potential_gradient() {
         vec![gravity_potential(p[0], p[1], p[2], p[3], p[4], p[5])]
     })
     .jvp(|p, v| {
-        let (e, de) = gravity_potential_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4], p[5], v[5]);
+        let (e, de) = gravity_potential_jvp(
+            p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4], p[5], v[5],
+        );
         (vec![e], vec![de])
     })
     .vjp(|p, w| {
@@ -481,7 +518,10 @@ fn gravity_potential_gradient() {
         let c = G_NEWTON * m1 * m2 / (r * r * r);
         vec![u / m1, u / m2, -c * dx, -c * dy, c * dx, c * dy]
     })
-    .check(&[&[1.0, 2.0, 0.0, 0.0, 3.0, 4.0], &[5.0, 0.1, -1.0, 1.0, 0.5, -0.25]]);
+    .check(&[
+        &[1.0, 2.0, 0.0, 0.0, 3.0, 4.0],
+        &[5.0, 0.1, -1.0, 1.0, 0.5, -0.25],
+    ]);
 }
 
 /// Energy of a pendulum: ½ m l² ω² + m g l (1 − cos θ).
@@ -617,24 +657,26 @@ pub fn planck_radiance(wavelength: f64, temperature: f64) -> f64 {
 fn planck_radiance_gradient() {
     // With x = c₂/(λT) and B = c₁ λ⁻⁵ / (eˣ − 1), q = eˣ/(eˣ − 1):
     // ∂λ = B (−5 + x q)/λ, ∂T = B x q / T
-    Model::new("planck_radiance", 2, 1, |p| vec![planck_radiance(p[0], p[1])])
-        .jvp(|p, v| {
-            let (y, dy) = planck_radiance_jvp(p[0], v[0], p[1], v[1]);
-            (vec![y], vec![dy])
-        })
-        .vjp(|p, w| {
-            let (y, gl, gt) = planck_radiance_vjp(p[0], p[1], w[0]);
-            (vec![y], vec![gl, gt])
-        })
-        .gradient(|p| {
-            let (l, t) = (p[0], p[1]);
-            let b = planck_radiance(l, t);
-            let x = PLANCK_C2 / (l * t);
-            let q = x.exp() / x.exp_m1();
-            vec![b * (-5.0 + x * q) / l, b * x * q / t]
-        })
-        .tol(1e-11)
-        .check(&[&[0.5, 5800.0], &[10.0, 300.0], &[2.0, 1500.0]]);
+    Model::new("planck_radiance", 2, 1, |p| {
+        vec![planck_radiance(p[0], p[1])]
+    })
+    .jvp(|p, v| {
+        let (y, dy) = planck_radiance_jvp(p[0], v[0], p[1], v[1]);
+        (vec![y], vec![dy])
+    })
+    .vjp(|p, w| {
+        let (y, gl, gt) = planck_radiance_vjp(p[0], p[1], w[0]);
+        (vec![y], vec![gl, gt])
+    })
+    .gradient(|p| {
+        let (l, t) = (p[0], p[1]);
+        let b = planck_radiance(l, t);
+        let x = PLANCK_C2 / (l * t);
+        let q = x.exp() / x.exp_m1();
+        vec![b * (-5.0 + x * q) / l, b * x * q / t]
+    })
+    .tol(1e-11)
+    .check(&[&[0.5, 5800.0], &[10.0, 300.0], &[2.0, 1500.0]]);
 }
 
 /// Damped harmonic oscillator x(t) = A e^(−γt) cos(ωt + φ).
@@ -649,7 +691,8 @@ fn damped_oscillator_gradient() {
         vec![damped_oscillator(p[0], p[1], p[2], p[3], p[4])]
     })
     .jvp(|p, v| {
-        let (y, dy) = damped_oscillator_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4]);
+        let (y, dy) =
+            damped_oscillator_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4]);
         (vec![y], vec![dy])
     })
     .vjp(|p, w| {
@@ -671,20 +714,22 @@ pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 
 #[test]
 fn haversine_gradient() {
-    Model::new("haversine_km", 4, 1, |p| vec![haversine_km(p[0], p[1], p[2], p[3])])
-        .jvp(|p, v| {
-            let (y, dy) = haversine_km_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3]);
-            (vec![y], vec![dy])
-        })
-        .vjp(|p, w| {
-            let (y, a, b, c, d) = haversine_km_vjp(p[0], p[1], p[2], p[3], w[0]);
-            (vec![y], vec![a, b, c, d])
-        })
-        .check(&[
-            &[48.85, 2.35, 51.51, -0.13],   // Paris → London
-            &[40.71, -74.0, 35.68, 139.69], // New York → Tokyo
-            &[-33.87, 151.21, -37.81, 144.96],
-        ]);
+    Model::new("haversine_km", 4, 1, |p| {
+        vec![haversine_km(p[0], p[1], p[2], p[3])]
+    })
+    .jvp(|p, v| {
+        let (y, dy) = haversine_km_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3]);
+        (vec![y], vec![dy])
+    })
+    .vjp(|p, w| {
+        let (y, a, b, c, d) = haversine_km_vjp(p[0], p[1], p[2], p[3], w[0]);
+        (vec![y], vec![a, b, c, d])
+    })
+    .check(&[
+        &[48.85, 2.35, 51.51, -0.13],   // Paris → London
+        &[40.71, -74.0, 35.68, 139.69], // New York → Tokyo
+        &[-33.87, 151.21, -37.81, 144.96],
+    ]);
     // Along a meridian the distance grows by R·π/180 km per degree of latitude.
     let (_, _, _, dlat2, _) = haversine_km_vjp(10.0, 5.0, 20.0, 5.0, 1.0);
     approx::assert_relative_eq!(dlat2, EARTH_RADIUS * PI / 180.0, max_relative = 1e-12);
@@ -732,24 +777,26 @@ pub fn ellipse_perimeter(a: f64, b: f64) -> f64 {
 #[test]
 fn ellipse_perimeter_gradient() {
     // ∂a = π (3 − (3(a + 3b) + (3a + b)) / (2√((3a + b)(a + 3b)))), symmetric in b
-    Model::new("ellipse_perimeter", 2, 1, |p| vec![ellipse_perimeter(p[0], p[1])])
-        .jvp(|p, v| {
-            let (y, dy) = ellipse_perimeter_jvp(p[0], v[0], p[1], v[1]);
-            (vec![y], vec![dy])
-        })
-        .vjp(|p, w| {
-            let (y, ga, gb) = ellipse_perimeter_vjp(p[0], p[1], w[0]);
-            (vec![y], vec![ga, gb])
-        })
-        .gradient(|p| {
-            let (a, b) = (p[0], p[1]);
-            let root = ((3.0 * a + b) * (a + 3.0 * b)).sqrt();
-            vec![
-                PI * (3.0 - (3.0 * (a + 3.0 * b) + (3.0 * a + b)) / (2.0 * root)),
-                PI * (3.0 - ((3.0 * a + b) * 3.0 + (a + 3.0 * b)) / (2.0 * root)),
-            ]
-        })
-        .check(&[&[1.0, 1.0], &[3.0, 0.5]]);
+    Model::new("ellipse_perimeter", 2, 1, |p| {
+        vec![ellipse_perimeter(p[0], p[1])]
+    })
+    .jvp(|p, v| {
+        let (y, dy) = ellipse_perimeter_jvp(p[0], v[0], p[1], v[1]);
+        (vec![y], vec![dy])
+    })
+    .vjp(|p, w| {
+        let (y, ga, gb) = ellipse_perimeter_vjp(p[0], p[1], w[0]);
+        (vec![y], vec![ga, gb])
+    })
+    .gradient(|p| {
+        let (a, b) = (p[0], p[1]);
+        let root = ((3.0 * a + b) * (a + 3.0 * b)).sqrt();
+        vec![
+            PI * (3.0 - (3.0 * (a + 3.0 * b) + (3.0 * a + b)) / (2.0 * root)),
+            PI * (3.0 - ((3.0 * a + b) * 3.0 + (a + 3.0 * b)) / (2.0 * root)),
+        ]
+    })
+    .check(&[&[1.0, 1.0], &[3.0, 0.5]]);
     // A circle of radius r has perimeter 2πr, and d/dr along a = b = r is 2π.
     let (_, da) = ellipse_perimeter_jvp(2.0, 1.0, 2.0, 1.0);
     approx::assert_relative_eq!(da, 2.0 * PI, max_relative = 1e-14);
@@ -769,7 +816,8 @@ fn softened_coulomb_gradient() {
         vec![softened_coulomb(p[0], p[1], p[2], p[3], p[4])]
     })
     .jvp(|p, v| {
-        let (y, dy) = softened_coulomb_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4]);
+        let (y, dy) =
+            softened_coulomb_jvp(p[0], v[0], p[1], v[1], p[2], v[2], p[3], v[3], p[4], v[4]);
         (vec![y], vec![dy])
     })
     .vjp(|p, w| {
@@ -780,7 +828,13 @@ fn softened_coulomb_gradient() {
         let (q1, q2, dx, dy, e) = (p[0], p[1], p[2], p[3], p[4]);
         let rho2 = dx * dx + dy * dy + e * e;
         let u = q1 * q2 / rho2.sqrt();
-        vec![u / q1, u / q2, -u * dx / rho2, -u * dy / rho2, -u * e / rho2]
+        vec![
+            u / q1,
+            u / q2,
+            -u * dx / rho2,
+            -u * dy / rho2,
+            -u * e / rho2,
+        ]
     })
     .check(&[&[1.0, -1.0, 0.5, 0.2, 0.1], &[2.0, 3.0, -1.0, 2.0, 0.5]]);
 }
