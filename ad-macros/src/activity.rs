@@ -1,10 +1,11 @@
 //! Activity analysis: a variable needs a derivative only if it depends on an active input
-//! (varied) and the output depends on it (useful). Both are data-flow facts over the
-//! differentiable dependencies of each statement; integer, boolean and comparison results
-//! carry no derivative.
+//! (varied) and the output depends on it (useful). Both are reachability in the graph of
+//! differentiable dependencies: an edge runs from each operand to the variable a statement
+//! defines or assigns. Integer, boolean and comparison results carry no derivative. A cell
+//! is one node for all its assignments, which is exact for SSA values and safe for cells.
 
 use crate::diag::Diagnostics;
-use crate::ir::{Expr, Function, Stmt, Ty, UnOp, Var};
+use crate::ir::{walk, Expr, Function, Stmt, Ty, UnOp, Var};
 use crate::primitives;
 
 pub struct Activity {
@@ -13,9 +14,15 @@ pub struct Activity {
 }
 
 impl Activity {
+    /// Depends on an active input.
+    pub fn varied(&self, v: Var) -> bool {
+        self.varied.get(v.0 as usize).copied().unwrap_or(false)
+    }
+
     /// Varied and useful: the variable carries a derivative.
     pub fn active(&self, v: Var) -> bool {
-        self.varied[v.0 as usize] && self.useful[v.0 as usize]
+        let i = v.0 as usize;
+        i < self.varied.len() && self.varied[i] && self.useful[i]
     }
 }
 
@@ -46,72 +53,99 @@ pub fn dependencies(f: &Function, expr: &Expr) -> Vec<Var> {
     }
 }
 
-pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnostics) -> Activity {
+pub fn analyse(f: &Function, inputs: &[Var], diag: &mut Diagnostics) -> Activity {
     let n = f.vars.len();
-    let mut varied = vec![false; n];
-    let mut useful = vec![false; n];
-    for v in inputs {
-        varied[v.0 as usize] = true;
+    // edges[a] = the variables that depend differentiably on a
+    let mut edges: Vec<Vec<Var>> = vec![Vec::new(); n];
+    let mut outputs: Vec<Var> = Vec::new();
+    let mut collect_outputs = |e: &Expr| e.visit_vars(&mut |v| outputs.push(v));
+    if let Some(r) = &f.ret {
+        collect_outputs(r);
     }
-    for stmt in &f.stmts {
+    walk(&f.stmts, &mut |stmt| match stmt {
+        Stmt::Let { vars, expr, .. } => {
+            check(f, expr, diag);
+            for d in dependencies(f, expr) {
+                for v in vars.iter().flatten() {
+                    if matches!(f.ty(*v), Ty::Float(_)) {
+                        edges[d.0 as usize].push(*v);
+                    }
+                }
+            }
+        }
+        Stmt::Assign { var, expr, .. } => {
+            for d in dependencies(f, expr) {
+                edges[d.0 as usize].push(*var);
+            }
+        }
+        Stmt::Return(e) => collect_outputs(e),
+        _ => {}
+    });
+    let mut varied = vec![false; n];
+    let mut stack: Vec<Var> = inputs.to_vec();
+    while let Some(v) = stack.pop() {
+        if !std::mem::replace(&mut varied[v.0 as usize], true) {
+            stack.extend(edges[v.0 as usize].iter().copied());
+        }
+    }
+    let mut reverse_edges: Vec<Vec<Var>> = vec![Vec::new(); n];
+    for (a, targets) in edges.iter().enumerate() {
+        for t in targets {
+            reverse_edges[t.0 as usize].push(Var(a as u32));
+        }
+    }
+    let mut useful = vec![false; n];
+    let mut stack = outputs;
+    while let Some(v) = stack.pop() {
+        if !std::mem::replace(&mut useful[v.0 as usize], true) {
+            stack.extend(reverse_edges[v.0 as usize].iter().copied());
+        }
+    }
+    // Calls are checked against the varied set now that it is known.
+    walk(&f.stmts, &mut |stmt| {
         if let Stmt::Let {
-            vars, expr, span, ..
+            expr: Expr::Call { func, args },
+            span,
+            ..
         } = stmt
         {
-            if let Expr::Call { func, args } = expr {
-                let mut flows = false;
-                for a in args {
-                    a.visit_vars(&mut |v| flows |= varied[v.0 as usize]);
-                }
-                if flows {
-                    let name = quote::quote!(#func).to_string().replace(' ', "");
-                    diag.error_at(
-                        *span,
-                        format!(
-                            "cannot differentiate through the call to `{name}`: calls of other \
-                             functions with values that depend on the differentiated parameters \
-                             are not supported yet; inline `{name}`'s body here, or pass it only \
-                             constants"
-                        ),
-                    );
-                }
+            let mut flows = false;
+            for a in args {
+                a.visit_vars(&mut |v| flows |= varied[v.0 as usize]);
             }
-            if let Expr::Method {
-                name,
-                recv: Ty::Float(_),
-                ..
-            } = expr
-            {
-                if primitives::lookup(&name.to_string()).is_none() {
-                    diag.error(
-                        name,
-                        format!(
-                            "`{name}` is not a differentiable primitive; the supported float \
-                             methods are listed in the README (sin, exp, ln, powi, powf, sqrt, \
-                             max, ...)"
-                        ),
-                    );
-                }
-            }
-            let deps = dependencies(f, expr);
-            if deps.iter().any(|d| varied[d.0 as usize]) {
-                for v in vars.iter().flatten() {
-                    varied[v.0 as usize] = matches!(f.ty(*v), Ty::Float(_));
-                }
+            if flows {
+                let name = quote::quote!(#func).to_string().replace(' ', "");
+                diag.error_at(
+                    *span,
+                    format!(
+                        "cannot differentiate through the call to `{name}`: calls of other \
+                         functions with values that depend on the differentiated parameters \
+                         are not supported yet; inline `{name}`'s body here, or pass it only \
+                         constants"
+                    ),
+                );
             }
         }
-    }
-    for v in outputs {
-        useful[v.0 as usize] = true;
-    }
-    for stmt in f.stmts.iter().rev() {
-        if let Stmt::Let { vars, expr, .. } = stmt {
-            if vars.iter().flatten().any(|v| useful[v.0 as usize]) {
-                for d in dependencies(f, expr) {
-                    useful[d.0 as usize] = true;
-                }
-            }
-        }
-    }
+    });
     Activity { varied, useful }
+}
+
+/// Rejects a float method that has no derivative rule.
+fn check(_f: &Function, expr: &Expr, diag: &mut Diagnostics) {
+    if let Expr::Method {
+        name,
+        recv: Ty::Float(_),
+        ..
+    } = expr
+    {
+        if primitives::lookup(&name.to_string()).is_none() {
+            diag.error(
+                name,
+                format!(
+                    "`{name}` is not a differentiable primitive; the supported float methods are \
+                     listed in the README (sin, exp, ln, powi, powf, sqrt, max, ...)"
+                ),
+            );
+        }
+    }
 }

@@ -1,113 +1,743 @@
-//! Clean-up of a derivative program before emission: generated temporaries that merely copy a
-//! variable or hold a literal are substituted into their uses, temporaries used once are
-//! written into their use, dead definitions are removed (so the generated code has no unused
-//! variables), and a final `let y = ..; y` becomes the tail expression.
+//! Clean-up of a derivative program before emission, so that the generated code is short and
+//! raises no warnings:
+//! - generated temporaries that copy a value or hold a literal are substituted into their uses;
+//! - an adjoint declared as zero whose first update is `+= e` is declared as `e`;
+//! - dead definitions and dead stores are removed (a liveness analysis over the structured
+//!   code, so no variable is unused and no assignment is never read);
+//! - `let mut` becomes `let` where nothing assigns the variable any more;
+//! - temporaries used once, next to their definition, are written into their use;
+//! - a final `let y = ..; y` becomes the tail expression.
 
-use crate::ir::{Expr, Function, Origin, Stmt, Ty, Var};
+use crate::ir::{
+    cells, walk, walk_mut, AssignOp, Block, Expr, Function, LoopId, LoopKind, Origin, Stmt, Ty, Var,
+};
+use std::collections::{HashMap, HashSet};
 
 pub fn simplify(f: &mut Function) {
     propagate_copies(f);
+    fold_adjoint_declarations(&mut f.stmts);
     remove_dead(f);
+    fix_mutability(f);
+    // Adjoints that became plain copies once declared where they are first set.
+    propagate_copies(f);
     inline_single_use(f);
+    sink_loads(f);
+    fold_cell_inits(&mut f.stmts, &f.vars);
     inline_tail(f);
 }
 
-fn propagate_copies(f: &mut Function) {
-    let mut subst: Vec<Option<Expr>> = vec![None; f.vars.len()];
-    let mut mutable = vec![false; f.vars.len()];
-    for s in &f.stmts {
-        if let Stmt::Let {
-            vars,
-            mutable: true,
-            ..
-        } = s
-        {
-            for v in vars.iter().flatten() {
-                mutable[v.0 as usize] = true;
-            }
+/// `let s = e; let mut s_1 = s;` with `s` read nowhere else → `let mut s = e;`.
+fn fold_cell_inits(block: &mut Block, vars: &[crate::ir::VarInfo]) {
+    let mut uses: HashMap<Var, usize> = HashMap::new();
+    walk(block, &mut |s| {
+        s.visit_reads(&mut |v| *uses.entry(v).or_default() += 1)
+    });
+    fold_cells_in(block, &uses, vars);
+}
+
+fn fold_cells_in(block: &mut Block, uses: &HashMap<Var, usize>, vars: &[crate::ir::VarInfo]) {
+    for s in block.iter_mut() {
+        for b in s.blocks_mut() {
+            fold_cells_in(b, uses, vars);
         }
     }
-    let mut kept = Vec::with_capacity(f.stmts.len());
-    for mut stmt in std::mem::take(&mut f.stmts) {
-        substitute(&mut stmt, &subst, f);
+    let mut i = 0;
+    while i + 1 < block.len() {
+        let fold = match (&block[i], &block[i + 1]) {
+            (
+                Stmt::Let {
+                    vars: a,
+                    mutable: false,
+                    expr,
+                    ..
+                },
+                Stmt::Let {
+                    vars: b,
+                    mutable: true,
+                    expr: Expr::Var(src),
+                    ..
+                },
+            ) => match (a.as_slice(), b.as_slice()) {
+                ([Some(a)], [Some(_)]) if a == src && uses.get(a) == Some(&1) => Some(expr.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(init) = fold {
+            let first = block.remove(i);
+            if let Stmt::Let { expr, .. } = &mut block[i] {
+                *expr = init;
+            }
+            // The cell takes over the name the value had.
+            let _ = (first, vars);
+        }
+        i += 1;
+    }
+}
+
+/// `let t = c; .. t ..` → `.. c ..` when every read of the load `t` comes, in the same
+/// block, before anything assigns the cell `c` again.
+fn sink_loads(f: &mut Function) {
+    let cells = cells(&f.stmts);
+    let mut uses: HashMap<Var, usize> = HashMap::new();
+    walk(&f.stmts, &mut |s| {
+        s.visit_reads(&mut |v| *uses.entry(v).or_default() += 1)
+    });
+    if let Some(r) = &f.ret {
+        r.visit_vars(&mut |v| *uses.entry(v).or_default() += 1);
+    }
+    let vars = &f.vars;
+    let generated = |t: Var| match vars[t.0 as usize].origin {
+        Origin::Temp => true,
+        Origin::Tangent(x) => matches!(vars[x.0 as usize].origin, Origin::Temp),
+        _ => false,
+    };
+    sink_in(&mut f.stmts, &cells, &uses, &generated);
+    // A load at the very end that only the returned value reads.
+    while let Some(Stmt::Let {
+        vars,
+        mutable: false,
+        expr: Expr::Var(c),
+        ..
+    }) = f.stmts.last()
+    {
+        let ([Some(t)], Some(ret)) = (vars.as_slice(), &mut f.ret) else {
+            break;
+        };
+        let (t, c) = (*t, *c);
+        if !cells.contains(&c) || !generated(t) || uses.get(&t) != Some(&1) {
+            break;
+        }
+        f.stmts.pop();
+        ret.map_vars(&mut |u| (u == t).then_some(Expr::Var(c)));
+        // Earlier loads may now be last.
+        if !matches!(
+            f.stmts.last(),
+            Some(Stmt::Let {
+                expr: Expr::Var(_),
+                ..
+            })
+        ) {
+            break;
+        }
+    }
+    walk_mut(&mut f.stmts, &mut |s| {
+        if let Stmt::Assign {
+            var,
+            op: AssignOp::Set,
+            expr: Expr::Var(v),
+        } = s
+        {
+            if var == v {
+                *s = Stmt::Item(proc_macro2::TokenStream::new());
+            }
+        }
+    });
+    retain_all(
+        &mut f.stmts,
+        &|s| !matches!(s, Stmt::Item(t) if t.is_empty()),
+    );
+}
+
+fn sink_in(
+    block: &mut Block,
+    cells: &HashSet<Var>,
+    uses: &HashMap<Var, usize>,
+    generated: &impl Fn(Var) -> bool,
+) {
+    for s in block.iter_mut() {
+        for b in s.blocks_mut() {
+            sink_in(b, cells, uses, generated);
+        }
+    }
+    let mut i = 0;
+    while i < block.len() {
+        let load = match &block[i] {
+            Stmt::Let {
+                vars,
+                mutable: false,
+                expr: Expr::Var(c),
+                ..
+            } if cells.contains(c) => match vars.as_slice() {
+                [Some(t)] if generated(*t) && !cells.contains(t) => Some((*t, *c)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((t, c)) = load else {
+            i += 1;
+            continue;
+        };
+        let total = uses.get(&t).copied().unwrap_or(0);
+        let mut found = 0;
+        let mut end = i + 1;
+        for (j, s) in block.iter().enumerate().skip(i + 1) {
+            let mut nested_use = false;
+            let mut nested_assign = false;
+            for b in s.blocks() {
+                walk(b, &mut |n| {
+                    n.visit_reads(&mut |u| nested_use |= u == t);
+                    if let Stmt::Assign { var, .. } = n {
+                        nested_assign |= *var == c;
+                    }
+                });
+            }
+            if nested_use {
+                break;
+            }
+            let mut direct = 0;
+            s.visit_reads(&mut |u| direct += usize::from(u == t));
+            found += direct;
+            end = j + 1;
+            let assigns = nested_assign || matches!(s, Stmt::Assign { var, .. } if *var == c);
+            if assigns || found == total {
+                break;
+            }
+        }
+        if found != total || total == 0 {
+            i += 1;
+            continue;
+        }
+        for s in &mut block[i + 1..end] {
+            for e in s.exprs_mut() {
+                e.map_vars(&mut |u| (u == t).then_some(Expr::Var(c)));
+            }
+        }
+        block.remove(i);
+    }
+}
+
+fn propagate_copies(f: &mut Function) {
+    let cells = cells(&f.stmts);
+    let mut subst: HashMap<Var, Expr> = HashMap::new();
+    walk(&f.stmts, &mut |s| {
         if let Stmt::Let {
             vars,
             mutable: false,
             expr,
             ..
-        } = &stmt
+        } = s
         {
             if let [Some(v)] = vars.as_slice() {
                 let copy = match (&f.vars[v.0 as usize].origin, expr) {
                     (Origin::Temp, Expr::Lit(_) | Expr::Path(_) | Expr::Zero) => true,
-                    (Origin::Temp | Origin::Adjoint(_), Expr::Var(src)) => !mutable[src.0 as usize],
+                    (Origin::Temp, Expr::Var(src)) => !cells.contains(src),
+                    (Origin::Adjoint(x), Expr::Var(src)) => {
+                        matches!(f.vars[x.0 as usize].origin, Origin::Temp) && !cells.contains(src)
+                    }
                     _ => false,
                 };
-                if copy {
-                    subst[v.0 as usize] = Some(expr.clone());
+                if copy && !cells.contains(v) {
+                    // Definitions come before uses in this walk: resolve chains as they form.
+                    let mut e = expr.clone();
+                    e.map_vars(&mut |u| subst.get(&u).cloned());
+                    subst.insert(*v, e);
+                }
+            }
+        }
+    });
+    if subst.is_empty() {
+        return;
+    }
+    let resolve = |e: &Expr| {
+        let mut e = e.clone();
+        e.map_vars(&mut |v| subst.get(&v).cloned());
+        e
+    };
+    let receivers = int_receivers(&f.stmts);
+    walk_mut(&mut f.stmts, &mut |s| {
+        let is_def = matches!(s, Stmt::Let { vars, .. } if matches!(vars.as_slice(), [Some(v)] if subst.contains_key(v)));
+        if is_def {
+            return;
+        }
+        for e in s.exprs_mut() {
+            e.map_vars(&mut |v| {
+                let r = resolve(&Expr::Var(v));
+                // A literal may not become the receiver of an integer method (`2.pow(n)`).
+                if receivers.contains(&v) && !matches!(r, Expr::Var(_)) {
+                    return None;
+                }
+                (!matches!(&r, Expr::Var(u) if *u == v)).then_some(r)
+            });
+        }
+    });
+    if let Some(r) = &mut f.ret {
+        *r = resolve(r);
+    }
+    let kept = |s: &Stmt| {
+        !matches!(s, Stmt::Let { vars, .. }
+            if matches!(vars.as_slice(), [Some(v)] if subst.contains_key(v) && !receivers.contains(v)))
+    };
+    retain_all(&mut f.stmts, &kept);
+}
+
+/// Variables used as the receiver of a method of a non-float type.
+fn int_receivers(block: &Block) -> HashSet<Var> {
+    let mut out = HashSet::new();
+    walk(block, &mut |s| {
+        if let Stmt::Let {
+            expr: Expr::Method { recv, args, .. },
+            ..
+        } = s
+        {
+            if let (false, Some(Expr::Var(v))) = (matches!(recv, Ty::Float(_)), args.first()) {
+                out.insert(*v);
+            }
+        }
+    });
+    out
+}
+
+fn retain_all(block: &mut Block, keep: &impl Fn(&Stmt) -> bool) {
+    block.retain(|s| keep(s));
+    for s in block.iter_mut() {
+        for b in s.blocks_mut() {
+            retain_all(b, keep);
+        }
+    }
+}
+
+/// `let mut a = 0.0; .. a += e;` with nothing reading `a` in between → `let mut a = e;`.
+fn fold_adjoint_declarations(block: &mut Block) {
+    for s in block.iter_mut() {
+        for b in s.blocks_mut() {
+            fold_adjoint_declarations(b);
+        }
+    }
+    let mut i = 0;
+    while i < block.len() {
+        if let Stmt::Let {
+            vars,
+            mutable: true,
+            expr: Expr::Zero,
+            ..
+        } = &block[i]
+        {
+            if let [Some(v)] = vars.as_slice() {
+                let v = *v;
+                let first = block[i + 1..].iter().position(|s| mentions(s, v));
+                if let Some(k) = first {
+                    let j = i + 1 + k;
+                    if let Stmt::Assign {
+                        var,
+                        op: op @ (AssignOp::Add | AssignOp::Sub),
+                        expr,
+                    } = &block[j]
+                    {
+                        let reads_itself = {
+                            let mut r = false;
+                            expr.visit_vars(&mut |u| r |= u == v);
+                            r
+                        };
+                        if *var == v && !reads_itself {
+                            let value = if *op == AssignOp::Sub {
+                                Expr::neg(expr.clone())
+                            } else {
+                                expr.clone()
+                            };
+                            block.remove(j);
+                            if let Stmt::Let { expr, .. } = &mut block[i] {
+                                *expr = value;
+                            }
+                            // The declaration now happens where the first update was.
+                            let decl = block.remove(i);
+                            block.insert(j - 1, decl);
+                            continue;
+                        }
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Whether a statement (or anything nested in it) reads or writes `v`.
+fn mentions(s: &Stmt, v: Var) -> bool {
+    let mut found = false;
+    walk(&vec![s.clone()], &mut |t| {
+        t.visit_reads(&mut |u| found |= u == v);
+        if let Stmt::Assign { var, .. } | Stmt::Declare { var } = t {
+            found |= *var == v;
+        }
+    });
+    found
+}
+
+/// Liveness-based removal of dead definitions and stores, over structured code with jumps.
+fn remove_dead(f: &mut Function) {
+    let mut live: HashSet<Var> = HashSet::new();
+    if let Some(r) = &f.ret {
+        r.visit_vars(&mut |v| {
+            live.insert(v);
+        });
+    }
+    let mut ctx = Liveness {
+        loops: HashMap::new(),
+        ret: live.clone(),
+        assigned: HashSet::new(),
+    };
+    // Iterate to a fixed point: loops make liveness depend on itself.
+    for _ in 0..4 {
+        let mut l = live.clone();
+        ctx.block(&f.stmts, &mut l, false);
+    }
+    let mut l = live;
+    let mut stmts = std::mem::take(&mut f.stmts);
+    ctx.sweep(&mut stmts, &mut l);
+    f.stmts = stmts;
+}
+
+struct Liveness {
+    /// Per loop: live after the loop, live at its head.
+    loops: HashMap<LoopId, (HashSet<Var>, HashSet<Var>)>,
+    /// Live at a `return` (nothing but its value).
+    ret: HashSet<Var>,
+    /// Cells with an assignment that the sweep kept.
+    assigned: HashSet<Var>,
+}
+
+impl Liveness {
+    /// Transfers `live` (after the block) to live before it. With `sweep`, also deletes.
+    fn block(&mut self, block: &Block, live: &mut HashSet<Var>, _sweep: bool) {
+        for s in block.iter().rev() {
+            self.stmt(s, live);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt, live: &mut HashSet<Var>) {
+        match s {
+            Stmt::Let { vars, expr, .. } => {
+                let used = vars.iter().flatten().any(|v| live.contains(v));
+                for v in vars.iter().flatten() {
+                    live.remove(v);
+                }
+                if used || expr.has_effects() {
+                    expr.visit_vars(&mut |v| {
+                        live.insert(v);
+                    });
+                }
+            }
+            Stmt::Declare { var } => {
+                live.remove(var);
+            }
+            Stmt::Assign { var, op, expr } => {
+                if live.contains(var) {
+                    if *op == AssignOp::Set {
+                        live.remove(var);
+                    }
+                    expr.visit_vars(&mut |v| {
+                        live.insert(v);
+                    });
+                }
+            }
+            Stmt::If { cond, then, els } => {
+                let mut a = live.clone();
+                self.block(then, &mut a, false);
+                let mut b = live.clone();
+                self.block(els, &mut b, false);
+                *live = &a | &b;
+                cond.visit_vars(&mut |v| {
+                    live.insert(v);
+                });
+            }
+            Stmt::Loop(l) => {
+                let after = live.clone();
+                let head = self
+                    .loops
+                    .get(&l.id)
+                    .map(|x| x.1.clone())
+                    .unwrap_or_default();
+                self.loops.insert(l.id, (after.clone(), head.clone()));
+                // body's live-out is the head's live-in (next iteration) and the exit.
+                let mut body_out = &after | &head;
+                if let LoopKind::Infinite = l.kind {
+                    body_out = head.clone();
+                }
+                let mut body_in = body_out;
+                self.block(&l.body, &mut body_in, false);
+                let new_head = match &l.kind {
+                    LoopKind::For { var, iter } => {
+                        let mut h = &body_in | &after;
+                        h.remove(var);
+                        iter.visit_vars(&mut |v| {
+                            h.insert(v);
+                        });
+                        h
+                    }
+                    LoopKind::While { cond, test } => {
+                        let mut h = &body_in | &after;
+                        test.visit_vars(&mut |v| {
+                            h.insert(v);
+                        });
+                        self.block(cond, &mut h, false);
+                        h
+                    }
+                    LoopKind::Infinite => body_in,
+                };
+                let merged = &head | &new_head;
+                self.loops.insert(l.id, (after, merged.clone()));
+                *live = merged;
+            }
+            Stmt::Break(id) => {
+                *live = self.loops.get(id).map(|x| x.0.clone()).unwrap_or_default();
+            }
+            Stmt::Continue(id) => {
+                *live = self.loops.get(id).map(|x| x.1.clone()).unwrap_or_default();
+            }
+            Stmt::Return(e) => {
+                *live = self.ret.clone();
+                e.visit_vars(&mut |v| {
+                    live.insert(v);
+                });
+            }
+            Stmt::Push { tape, value } => {
+                live.insert(*tape);
+                value.visit_vars(&mut |v| {
+                    live.insert(v);
+                });
+            }
+            Stmt::Reserve { tape, iter } => {
+                live.insert(*tape);
+                iter.visit_vars(&mut |v| {
+                    live.insert(v);
+                });
+            }
+            Stmt::Item(_) => {}
+        }
+    }
+
+    /// Deletes what is dead, given liveness at loop heads from the fixed point.
+    fn sweep(&mut self, block: &mut Block, live: &mut HashSet<Var>) {
+        let mut kept = Vec::with_capacity(block.len());
+        for mut s in std::mem::take(block).into_iter().rev() {
+            let keep = match &mut s {
+                Stmt::Let { vars, expr, .. } => {
+                    for slot in vars.iter_mut() {
+                        if slot.is_some_and(|v| !live.contains(&v) && !self.assigned.contains(&v)) {
+                            *slot = None;
+                        }
+                    }
+                    // A cell assigned later keeps its declaration, even if its first value is dead.
+                    let assigned_later = vars.iter().flatten().any(|v| self.assigned.contains(v));
+                    vars.iter().any(Option::is_some) || expr.has_effects() || assigned_later
+                }
+                Stmt::Assign { var, .. } => live.contains(var),
+                // `let r;` stays while an assignment to it does (they follow it).
+                Stmt::Declare { var } => self.assigned.contains(var),
+                _ => true,
+            };
+            if let (true, Stmt::Assign { var, .. }) = (keep, &s) {
+                self.assigned.insert(*var);
+            }
+            let keep = match &s {
+                Stmt::Loop(_) | Stmt::If { .. } => true,
+                _ => keep,
+            };
+            if !keep {
+                continue;
+            }
+            match &mut s {
+                Stmt::If { then, els, .. } => {
+                    let mut a = live.clone();
+                    self.sweep(then, &mut a);
+                    let mut b = live.clone();
+                    self.sweep(els, &mut b);
+                    if then.is_empty() && els.is_empty() {
+                        continue;
+                    }
+                }
+                Stmt::Loop(l) => {
+                    let (after, head) = self.loops.get(&l.id).cloned().unwrap_or_default();
+                    let mut out = match l.kind {
+                        LoopKind::Infinite => head.clone(),
+                        _ => &after | &head,
+                    };
+                    self.sweep(&mut l.body, &mut out);
+                    if let LoopKind::While { cond, test } = &mut l.kind {
+                        let mut h = &head | &after;
+                        test.visit_vars(&mut |v| {
+                            h.insert(v);
+                        });
+                        self.sweep(cond, &mut h);
+                    }
+                    if l.body.is_empty() && matches!(l.kind, LoopKind::For { .. }) {
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            self.stmt(&s, live);
+            kept.push(s);
+        }
+        kept.reverse();
+        *block = kept;
+    }
+}
+
+fn fix_mutability(f: &mut Function) {
+    let mut assigned = HashSet::new();
+    walk(&f.stmts, &mut |s| match s {
+        Stmt::Assign { var, .. }
+        | Stmt::Push { tape: var, .. }
+        | Stmt::Reserve { tape: var, .. } => {
+            assigned.insert(*var);
+        }
+        Stmt::Let {
+            expr: Expr::Pop(t), ..
+        } => {
+            assigned.insert(*t);
+        }
+        _ => {}
+    });
+    walk_mut(&mut f.stmts, &mut |s| {
+        if let Stmt::Let { vars, mutable, .. } = s {
+            if *mutable && !vars.iter().flatten().any(|v| assigned.contains(v)) {
+                *mutable = false;
+            }
+        }
+    });
+}
+
+/// Writes a temporary (or a temporary's tangent) that is read exactly once, by a later
+/// statement of the same block, into the expression that reads it. Both are immutable and
+/// read only immutable values, so moving the computation later cannot change it.
+fn inline_single_use(f: &mut Function) {
+    let cells = cells(&f.stmts);
+    let mut uses: HashMap<Var, usize> = HashMap::new();
+    walk(&f.stmts, &mut |s| {
+        s.visit_reads(&mut |v| *uses.entry(v).or_default() += 1);
+    });
+    if let Some(r) = &f.ret {
+        r.visit_vars(&mut |v| *uses.entry(v).or_default() += 1);
+    }
+    let receivers = int_receivers(&f.stmts);
+    let vars = &f.vars;
+    let inlinable = |v: Var, expr: &Expr| {
+        let temp = |v: Var| matches!(vars[v.0 as usize].origin, Origin::Temp);
+        let kind_ok = match vars[v.0 as usize].origin {
+            Origin::Temp => true,
+            Origin::Tangent(x) => temp(x),
+            _ => false,
+        };
+        let mut reads_cell = false;
+        expr.visit_vars(&mut |u| reads_cell |= cells.contains(&u));
+        kind_ok
+            && depth(expr) < 12
+            && uses.get(&v) == Some(&1)
+            && !receivers.contains(&v)
+            && !expr.has_effects()
+            && !reads_cell
+            && !cells.contains(&v)
+    };
+    let tail = inline_block(&mut f.stmts, &inlinable);
+    if let Some(r) = &mut f.ret {
+        r.map_vars(&mut |v| tail.get(&v).cloned());
+    }
+}
+
+/// The nesting depth of an expression; inlining stops at a bound so that generated
+/// expressions stay readable and emission never recurses deeply.
+fn depth(e: &Expr) -> usize {
+    match e {
+        Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
+            1 + depth(a)
+        }
+        Expr::Binary(_, a, b) => 1 + depth(a).max(depth(b)),
+        Expr::Method { args, .. }
+        | Expr::Rule { args, .. }
+        | Expr::Call { args, .. }
+        | Expr::Tuple(args)
+        | Expr::Array(args) => 1 + args.iter().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Inlines within one block; returns the definitions still pending at its end (for the tail).
+fn inline_block(block: &mut Block, inlinable: &impl Fn(Var, &Expr) -> bool) -> HashMap<Var, Expr> {
+    let mut pending: HashMap<Var, Expr> = HashMap::new();
+    let mut kept = Vec::with_capacity(block.len());
+    for mut s in std::mem::take(block) {
+        // Only the statement's own expressions, not nested blocks: a use inside a loop would
+        // move the computation into the loop.
+        for e in s.exprs_mut() {
+            e.map_vars(&mut |v| pending.remove(&v));
+        }
+        // The temporary a `while` condition computes last is written into its test.
+        if let Stmt::Loop(l) = &mut s {
+            if let LoopKind::While { cond, test } = &mut l.kind {
+                let mut rest = inline_block(cond, inlinable);
+                test.map_vars(&mut |v| rest.remove(&v));
+                for (v, e) in rest {
+                    cond.push(Stmt::Let {
+                        vars: vec![Some(v)],
+                        mutable: false,
+                        expr: e,
+                        span: proc_macro2::Span::call_site(),
+                    });
+                }
+            }
+        }
+        for b in s.blocks_mut() {
+            let rest = inline_block(b, inlinable);
+            // Values left pending inside a nested block cannot leave it: put them back.
+            for (v, e) in rest {
+                b.push(Stmt::Let {
+                    vars: vec![Some(v)],
+                    mutable: false,
+                    expr: e,
+                    span: proc_macro2::Span::call_site(),
+                });
+            }
+        }
+        if let Stmt::Let {
+            vars,
+            mutable: false,
+            expr,
+            ..
+        } = &s
+        {
+            if let [Some(v)] = vars.as_slice() {
+                if inlinable(*v, expr) {
+                    pending.insert(*v, expr.clone());
                     continue;
                 }
             }
         }
-        kept.push(stmt);
-    }
-    f.stmts = kept;
-    let mut ret = std::mem::replace(&mut f.ret, Expr::Zero);
-    ret.map_vars(&mut |v| subst[v.0 as usize].clone());
-    f.ret = ret;
-}
-
-/// Substitutes copies into a statement. A literal is not put where it would become the
-/// receiver of a method call (`2.pow(n)` does not type-check).
-fn substitute(stmt: &mut Stmt, subst: &[Option<Expr>], f: &Function) {
-    let mut lookup = |v: Var| subst[v.0 as usize].clone();
-    match stmt {
-        Stmt::Let {
-            expr: Expr::Method { recv, args, .. },
-            ..
-        } if !matches!(recv, Ty::Float(_)) => {
-            for (i, a) in args.iter_mut().enumerate() {
-                if i == 0 {
-                    a.map_vars(&mut |v| lookup(v).filter(|e| matches!(e, Expr::Var(_))));
-                } else {
-                    a.map_vars(&mut lookup);
-                }
+        // Anything still pending that a nested block reads must stay a `let`.
+        if !s.blocks().is_empty() {
+            let mut nested = HashSet::new();
+            for b in s.blocks() {
+                walk(b, &mut |t| {
+                    t.visit_reads(&mut |u| {
+                        nested.insert(u);
+                    })
+                });
+            }
+            let mut flush: Vec<(Var, Expr)> = pending
+                .iter()
+                .filter(|(v, _)| nested.contains(v))
+                .map(|(v, e)| (*v, e.clone()))
+                .collect();
+            flush.sort_by_key(|(v, _)| *v);
+            for (v, e) in flush {
+                pending.remove(&v);
+                kept.push(Stmt::Let {
+                    vars: vec![Some(v)],
+                    mutable: false,
+                    expr: e,
+                    span: proc_macro2::Span::call_site(),
+                });
             }
         }
-        Stmt::Let { expr, .. } | Stmt::Assign { expr, .. } => expr.map_vars(&mut lookup),
-        Stmt::Item(_) => {}
+        kept.push(s);
     }
-    let _ = f;
-}
-
-fn remove_dead(f: &mut Function) {
-    let mut live = vec![false; f.vars.len()];
-    f.ret.visit_vars(&mut |v| live[v.0 as usize] = true);
-    let mut kept = Vec::with_capacity(f.stmts.len());
-    for mut stmt in std::mem::take(&mut f.stmts).into_iter().rev() {
-        let keep = match &mut stmt {
-            Stmt::Let { vars, expr, .. } => {
-                for slot in vars.iter_mut() {
-                    if slot.is_some_and(|v| !live[v.0 as usize]) {
-                        *slot = None;
-                    }
-                }
-                vars.iter().any(Option::is_some) || expr.has_effects()
-            }
-            Stmt::Assign { var, .. } => live[var.0 as usize],
-            Stmt::Item(_) => true,
-        };
-        if keep {
-            stmt.visit_reads(&mut |v| live[v.0 as usize] = true);
-            kept.push(stmt);
-        }
-    }
-    kept.reverse();
-    f.stmts = kept;
+    *block = kept;
+    pending
 }
 
 fn inline_tail(f: &mut Function) {
-    let Expr::Var(r) = f.ret else { return };
+    let Some(Expr::Var(r)) = f.ret else { return };
     if let Some(Stmt::Let {
         vars,
         mutable: false,
@@ -116,63 +746,8 @@ fn inline_tail(f: &mut Function) {
     }) = f.stmts.last()
     {
         if vars.as_slice() == [Some(r)] {
-            f.ret = expr.clone();
+            f.ret = Some(expr.clone());
             f.stmts.pop();
         }
     }
-}
-
-/// Writes a temporary (or a temporary's tangent) that is read exactly once into the
-/// expression that reads it. Both are immutable and read only immutable variables, so moving
-/// one later cannot change its value.
-fn inline_single_use(f: &mut Function) {
-    let mut uses = vec![0usize; f.vars.len()];
-    let mut receiver = vec![false; f.vars.len()];
-    for s in &f.stmts {
-        s.visit_reads(&mut |v| uses[v.0 as usize] += 1);
-        if let Stmt::Let {
-            expr: Expr::Method { recv, args, .. },
-            ..
-        } = s
-        {
-            if let (false, Some(Expr::Var(v))) = (matches!(recv, Ty::Float(_)), args.first()) {
-                receiver[v.0 as usize] = true;
-            }
-        }
-    }
-    f.ret.visit_vars(&mut |v| uses[v.0 as usize] += 1);
-    let mut subst: Vec<Option<Expr>> = vec![None; f.vars.len()];
-    let mut kept = Vec::with_capacity(f.stmts.len());
-    for mut stmt in std::mem::take(&mut f.stmts) {
-        match &mut stmt {
-            Stmt::Let { expr, .. } | Stmt::Assign { expr, .. } => {
-                expr.map_vars(&mut |v| subst[v.0 as usize].take())
-            }
-            Stmt::Item(_) => {}
-        }
-        if let Stmt::Let {
-            vars,
-            mutable: false,
-            expr,
-            ..
-        } = &stmt
-        {
-            if let [Some(v)] = vars.as_slice() {
-                let i = v.0 as usize;
-                let temp = |v: Var| matches!(f.vars[v.0 as usize].origin, Origin::Temp);
-                let inlinable = match f.vars[i].origin {
-                    Origin::Temp => true,
-                    Origin::Tangent(x) => temp(x),
-                    _ => false,
-                };
-                if inlinable && uses[i] == 1 && !receiver[i] && !expr.has_effects() {
-                    subst[i] = Some(expr.clone());
-                    continue;
-                }
-            }
-        }
-        kept.push(stmt);
-    }
-    f.stmts = kept;
-    f.ret.map_vars(&mut |v| subst[v.0 as usize].take());
 }

@@ -1,10 +1,13 @@
 //! Emission: IR → Rust tokens. The only place that writes syntax; it chooses names, adds the
 //! parentheses that precedence needs (and no others), and builds the function item.
 
-use crate::ir::{AssignOp, BinOp, Expr, Function, Stmt, Ty, UnOp, Var};
+use crate::ir::{
+    reads, Adaptor, AssignOp, BinOp, Expr, Function, Iter, LoopId, LoopKind, Stmt, Ty, UnOp, Var,
+};
 use crate::names::Names;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
+use std::collections::HashMap;
 use std::collections::HashSet;
 
 /// What the generated function takes from the user's: its name, visibility, generics and the
@@ -18,19 +21,14 @@ pub struct Header<'a> {
 }
 
 pub fn function(f: &Function, header: &Header, user_idents: &HashSet<String>) -> TokenStream {
+    let read = reads(&f.stmts, f.ret.as_ref());
     let mut e = Emitter {
         f,
         names: Names::new(user_idents, f.vars.len()),
+        labels: labels(f),
+        loops: Vec::new(),
+        read: read.clone(),
     };
-    let mut read = HashSet::new();
-    for s in &f.stmts {
-        s.visit_reads(&mut |v| {
-            read.insert(v);
-        });
-    }
-    f.ret.visit_vars(&mut |v| {
-        read.insert(v);
-    });
     let params: Vec<TokenStream> = f
         .params
         .iter()
@@ -44,7 +42,7 @@ pub fn function(f: &Function, header: &Header, user_idents: &HashSet<String>) ->
         })
         .collect();
     let stmts: Vec<TokenStream> = f.stmts.iter().map(|s| e.stmt(s)).collect();
-    let ret = e.expr(&f.ret, 0);
+    let ret = f.ret.as_ref().map(|r| e.expr(r, 0));
     let Header {
         name,
         vis,
@@ -88,6 +86,51 @@ fn type_size(ty: &syn::Type) -> usize {
 struct Emitter<'a> {
     f: &'a Function,
     names: Names,
+    /// The loops that a `break` or `continue` inside a nested loop names.
+    labels: HashMap<LoopId, syn::Lifetime>,
+    /// The loops around the statement being emitted, innermost last.
+    loops: Vec<LoopId>,
+    read: HashSet<Var>,
+}
+
+/// Labels for the loops that need one: those left from inside a nested loop.
+fn labels(f: &Function) -> HashMap<LoopId, syn::Lifetime> {
+    fn visit(
+        block: &[Stmt],
+        stack: &mut Vec<(LoopId, Option<String>)>,
+        out: &mut HashMap<LoopId, syn::Lifetime>,
+    ) {
+        for s in block {
+            match s {
+                Stmt::Break(id) | Stmt::Continue(id) if stack.last().map(|l| l.0) != Some(*id) => {
+                    let name = stack
+                        .iter()
+                        .find(|l| l.0 == *id)
+                        .and_then(|l| l.1.clone())
+                        .unwrap_or_else(|| format!("l{}", id.0));
+                    out.entry(*id).or_insert_with(|| {
+                        syn::Lifetime::new(&format!("'{name}"), proc_macro2::Span::mixed_site())
+                    });
+                }
+                Stmt::Loop(l) => {
+                    stack.push((l.id, l.label.clone()));
+                    if let LoopKind::While { cond, .. } = &l.kind {
+                        visit(cond, stack, out);
+                    }
+                    visit(&l.body, stack, out);
+                    stack.pop();
+                }
+                Stmt::If { then, els, .. } => {
+                    visit(then, stack, out);
+                    visit(els, stack, out);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    visit(&f.stmts, &mut Vec::new(), &mut out);
+    out
 }
 
 /// Binding strength of each expression form; higher binds tighter.
@@ -143,13 +186,145 @@ impl Emitter<'_> {
             Stmt::Assign { var, op, expr } => {
                 let name = self.var(*var);
                 let value = self.expr(expr, 0);
+                // `v = v + e` is written `v += e`, as clippy asks.
+                if let (AssignOp::Set, Expr::Binary(op, a, b)) = (op, expr) {
+                    let commutes = matches!(op, BinOp::Add | BinOp::Mul);
+                    let other = match (&**a, &**b) {
+                        (Expr::Var(l), r) if l == var => Some(r),
+                        (l, Expr::Var(r)) if r == var && commutes => Some(l),
+                        _ => None,
+                    };
+                    let compound = match op {
+                        BinOp::Add => Some(quote!(+=)),
+                        BinOp::Sub => Some(quote!(-=)),
+                        BinOp::Mul => Some(quote!(*=)),
+                        BinOp::Div => Some(quote!(/=)),
+                        BinOp::Rem => Some(quote!(%=)),
+                        _ => None,
+                    };
+                    if let (Some(other), Some(op)) = (other, compound) {
+                        let rhs = self.expr(other, 0);
+                        return quote!(#name #op #rhs;);
+                    }
+                }
                 match op {
+                    AssignOp::Set => quote!(#name = #value;),
                     AssignOp::Add => quote!(#name += #value;),
                     AssignOp::Sub => quote!(#name -= #value;),
                 }
             }
+            Stmt::Declare { var } => {
+                let name = self.var(*var);
+                quote!(let #name;)
+            }
             Stmt::Item(tokens) => tokens.clone(),
+            Stmt::If { cond, then, els } => {
+                let then_t = self.block(then);
+                let els_t = self.block(els);
+                match (then.is_empty(), els.is_empty()) {
+                    (_, true) => {
+                        let c = self.expr(cond, 0);
+                        quote!(if #c { #then_t })
+                    }
+                    (true, false) => {
+                        let c = self.expr(&Expr::Unary(UnOp::Not, Box::new(cond.clone())), 0);
+                        quote!(if #c { #els_t })
+                    }
+                    (false, false) => {
+                        let c = self.expr(cond, 0);
+                        quote!(if #c { #then_t } else { #els_t })
+                    }
+                }
+            }
+            Stmt::Loop(l) => {
+                let label = self.labels.get(&l.id).map(|lt| quote!(#lt:));
+                self.loops.push(l.id);
+                let body = self.block(&l.body);
+                let tokens = match &l.kind {
+                    LoopKind::For { var, iter } => {
+                        let v = if self.read.contains(var) {
+                            self.var(*var)
+                        } else {
+                            quote!(_)
+                        };
+                        let it = self.iter(iter, false);
+                        quote!(#label for #v in #it { #body })
+                    }
+                    LoopKind::While { cond, test } if cond.is_empty() => {
+                        let t = self.expr(test, 0);
+                        quote!(#label while #t { #body })
+                    }
+                    LoopKind::While { cond, test } => {
+                        let c = self.block(cond);
+                        let t = self.expr(&Expr::Unary(UnOp::Not, Box::new(test.clone())), 0);
+                        quote!(#label loop { #c if #t { break; } #body })
+                    }
+                    LoopKind::Infinite => quote!(#label loop { #body }),
+                };
+                self.loops.pop();
+                tokens
+            }
+            Stmt::Break(id) => match self.jump_label(*id) {
+                Some(l) => quote!(break #l;),
+                None => quote!(break;),
+            },
+            Stmt::Continue(id) => match self.jump_label(*id) {
+                Some(l) => quote!(continue #l;),
+                None => quote!(continue;),
+            },
+            Stmt::Return(e) => {
+                let e = self.expr(e, 0);
+                quote!(return #e;)
+            }
+            Stmt::Push { tape, value } => {
+                let t = self.var(*tape);
+                let v = self.expr(value, 0);
+                quote!(#t.push(#v);)
+            }
+            Stmt::Reserve { tape, iter } => {
+                let t = self.var(*tape);
+                let it = self.iter(iter, true);
+                quote!(#t.reserve(#it.size_hint().0);)
+            }
         }
+    }
+
+    fn block(&mut self, block: &[Stmt]) -> TokenStream {
+        block.iter().map(|s| self.stmt(s)).collect()
+    }
+
+    /// The label a jump to loop `id` must name, if it is not the innermost loop.
+    fn jump_label(&self, id: LoopId) -> Option<syn::Lifetime> {
+        if self.loops.last() == Some(&id) {
+            None
+        } else {
+            self.labels.get(&id).cloned()
+        }
+    }
+
+    /// `a..b`, `(a..=b).rev()`, ...; `parens` when the range is the receiver of a method.
+    fn iter(&mut self, iter: &Iter, parens: bool) -> TokenStream {
+        let a = self.expr(&iter.start, 11);
+        let b = self.expr(&iter.end, 11);
+        let range = if iter.inclusive {
+            quote!(#a..=#b)
+        } else {
+            quote!(#a..#b)
+        };
+        if iter.adaptors.is_empty() && !parens {
+            return range;
+        }
+        let mut out = quote!((#range));
+        for ad in &iter.adaptors {
+            out = match ad {
+                Adaptor::Rev => quote!(#out.rev()),
+                Adaptor::StepBy(k) => {
+                    let k = self.expr(k, 0);
+                    quote!(#out.step_by(#k))
+                }
+            };
+        }
+        out
     }
 
     /// Emits `e`, in parentheses if it binds less tightly than `min`.
@@ -159,6 +334,31 @@ impl Emitter<'_> {
             Expr::Var(v) => self.var(*v),
             Expr::Lit(l) => l.to_token_stream(),
             Expr::Zero => quote!(0.0),
+            Expr::Bool(b) => quote!(#b),
+            Expr::InRange {
+                value,
+                start,
+                end,
+                inclusive,
+            } => {
+                let v = self.expr(value, 0);
+                let a = self.expr(start, 11);
+                let b = self.expr(end, 11);
+                if *inclusive {
+                    quote!((#a..=#b).contains(&#v))
+                } else {
+                    quote!((#a..#b).contains(&#v))
+                }
+            }
+            Expr::Usize(n) => {
+                let n = proc_macro2::Literal::usize_unsuffixed(*n);
+                quote!(#n)
+            }
+            Expr::NewTape => quote!(::ad::Tape::new()),
+            Expr::Pop(t) => {
+                let t = self.var(*t);
+                quote!(#t.pop())
+            }
             Expr::Path(p) => p.to_token_stream(),
             Expr::Unary(op, a) => {
                 // `-(-x)`, not `--x`

@@ -57,9 +57,7 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         .filter(|(_, p)| p.active)
         .map(|(v, _)| *v)
         .collect();
-    let mut outputs = Vec::new();
-    primal.ret.visit_vars(&mut |v| outputs.push(v));
-    let activity = activity::analyse(primal, &inputs, &outputs, diag);
+    let activity = activity::analyse(primal, &inputs, diag);
     if diag.has_errors() {
         return TokenStream::new();
     }
@@ -93,7 +91,7 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         let Some(output) = &signature.output else {
             return out;
         };
-        let mut vjp = reverse::transform(primal, &inputs, &activity, output);
+        let mut vjp = reverse::transform(primal, &inputs, output);
         cleanup::simplify(&mut vjp);
         let header = emit::Header {
             name: format_ident!("{}_vjp", base, span = base.span()),

@@ -7,15 +7,18 @@
 //! that other variable, not a copy.
 
 use crate::activity::Activity;
-use crate::ir::{BinOp, Expr, Function, Origin, Param, Stmt, Ty, UnOp, Var};
+use crate::ir::{
+    cells, BinOp, Block, Expr, Function, Loop, LoopKind, Origin, Param, Stmt, Ty, UnOp, Var,
+};
 use crate::primitives;
+use std::collections::HashSet;
 
 pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function {
     let mut f = Function {
         vars: primal.vars.clone(),
         params: Vec::new(),
         stmts: Vec::new(),
-        ret: Expr::Zero,
+        ret: None,
         ret_ty: {
             let t = &primal.ret_ty;
             syn::parse_quote!((#t, #t))
@@ -33,18 +36,148 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
             tangent[p.var.0 as usize] = Some(t);
         }
     }
-    for stmt in &primal.stmts {
+    let mut fwd = Forward {
+        primal,
+        act,
+        f,
+        tangent,
+        cells: cells(&primal.stmts),
+    };
+    fwd.block(&primal.stmts);
+    let mut f = fwd.f;
+    f.ret = primal
+        .ret
+        .as_ref()
+        .map(|r| Expr::Tuple(vec![r.clone(), tangent_of(r, &fwd.tangent)]));
+    f
+}
+
+struct Forward<'a> {
+    primal: &'a Function,
+    act: &'a Activity,
+    /// The function being built; `f.stmts` is the block being written.
+    f: Function,
+    tangent: Vec<Option<Var>>,
+    cells: HashSet<Var>,
+}
+
+impl Forward<'_> {
+    fn block(&mut self, block: &Block) {
+        for stmt in block {
+            self.stmt(stmt);
+        }
+    }
+
+    fn nested(&mut self, block: &Block) -> Block {
+        let saved = std::mem::take(&mut self.f.stmts);
+        self.block(block);
+        std::mem::replace(&mut self.f.stmts, saved)
+    }
+
+    /// The tangent of an operand, if it has one.
+    fn td(&self, e: &Expr) -> Option<Expr> {
+        match e {
+            Expr::Var(v) => self.tangent[v.0 as usize].map(Expr::Var),
+            _ => None,
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Let {
+                vars,
+                mutable: true,
+                expr,
+                span,
+            } => {
+                // A cell's declaration: its tangent is a cell too.
+                self.f.stmts.push(stmt.clone());
+                for v in vars.iter().flatten() {
+                    if self.act.active(*v) {
+                        let t = self.f.new_var(Origin::Tangent(*v), self.primal.ty(*v));
+                        self.tangent[v.0 as usize] = Some(t);
+                        self.f.stmts.push(Stmt::Let {
+                            vars: vec![Some(t)],
+                            mutable: true,
+                            expr: self.td(expr).unwrap_or(Expr::Zero),
+                            span: *span,
+                        });
+                    }
+                }
+            }
+            Stmt::Let { .. } => self.let_stmt(stmt),
+            Stmt::Declare { var } => {
+                self.f.stmts.push(stmt.clone());
+                if self.act.active(*var) {
+                    let t = self.f.new_var(Origin::Tangent(*var), self.primal.ty(*var));
+                    self.tangent[var.0 as usize] = Some(t);
+                    self.f.stmts.push(Stmt::Declare { var: t });
+                }
+            }
+            Stmt::Assign { var, op, expr } => {
+                self.f.stmts.push(stmt.clone());
+                if let Some(t) = self.tangent[var.0 as usize] {
+                    if matches!(self.td(expr), Some(Expr::Var(d)) if d == t) {
+                        return; // `y = y_1` where `dy_1` is `dy` itself
+                    }
+                    self.f.stmts.push(Stmt::Assign {
+                        var: t,
+                        op: *op,
+                        expr: self.td(expr).unwrap_or(Expr::Zero),
+                    });
+                }
+            }
+            Stmt::If { cond, then, els } => {
+                let then = self.nested(then);
+                let els = self.nested(els);
+                self.f.stmts.push(Stmt::If {
+                    cond: cond.clone(),
+                    then,
+                    els,
+                });
+            }
+            Stmt::Loop(l) => {
+                let kind = match &l.kind {
+                    LoopKind::While { cond, test } => LoopKind::While {
+                        cond: self.nested(cond),
+                        test: test.clone(),
+                    },
+                    other => other.clone(),
+                };
+                let body = self.nested(&l.body);
+                self.f.stmts.push(Stmt::Loop(Box::new(Loop {
+                    id: l.id,
+                    label: l.label.clone(),
+                    kind,
+                    body,
+                })));
+            }
+            Stmt::Return(e) => {
+                let de = tangent_of(e, &self.tangent);
+                self.f
+                    .stmts
+                    .push(Stmt::Return(Expr::Tuple(vec![e.clone(), de])));
+            }
+            _ => self.f.stmts.push(stmt.clone()),
+        }
+    }
+
+    /// An operation and its tangent.
+    fn let_stmt(&mut self, stmt: &Stmt) {
         let Stmt::Let {
             vars, expr, span, ..
         } = stmt
         else {
-            f.stmts.push(stmt.clone());
-            continue;
+            return;
         };
+        let primal = self.primal;
+        let act = self.act;
+        let f = &mut self.f;
+        let tangent = &mut self.tangent;
         let outs: Vec<Var> = vars.iter().flatten().copied().collect();
         if !outs.iter().any(|v| act.active(*v)) {
             f.stmts.push(stmt.clone());
-            continue;
+            return;
         }
         let td = |v: &Expr| match v {
             Expr::Var(v) => tangent[v.0 as usize].map(Expr::Var),
@@ -64,6 +197,14 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
             Some(t)
         };
         let result: Option<Var> = match expr {
+            // A load of a cell: the tangent cell changes later, so copy it.
+            Expr::Var(a) if self.cells.contains(a) => {
+                f.stmts.push(stmt.clone());
+                match tangent[a.0 as usize] {
+                    Some(da) => define(f, Expr::Var(da)),
+                    None => None,
+                }
+            }
             Expr::Var(a) => {
                 f.stmts.push(stmt.clone());
                 tangent[a.0 as usize]
@@ -73,14 +214,14 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                 let same_width = matches!(&**a, Expr::Var(v) if primal.ty(*v) == ty_y);
                 match td(a) {
                     Some(Expr::Var(da)) if same_width => Some(da),
-                    Some(da) => define(&mut f, Expr::Cast(Box::new(da), ty.clone())),
+                    Some(da) => define(f, Expr::Cast(Box::new(da), ty.clone())),
                     None => None,
                 }
             }
             Expr::Unary(UnOp::Neg, a) => {
                 f.stmts.push(stmt.clone());
                 match td(a) {
-                    Some(da) => define(&mut f, Expr::neg(da)),
+                    Some(da) => define(f, Expr::neg(da)),
                     None => None,
                 }
             }
@@ -96,17 +237,13 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                     (_, None, None) => None,
                     (BinOp::Add | BinOp::Sub, Some(da), None) => alias(&Some(da)),
                     (BinOp::Add, None, Some(db)) => alias(&Some(db)),
-                    (BinOp::Add, Some(da), Some(db)) => {
-                        define(&mut f, Expr::bin(BinOp::Add, da, db))
-                    }
-                    (BinOp::Sub, None, Some(db)) => define(&mut f, Expr::neg(db)),
-                    (BinOp::Sub, Some(da), Some(db)) => {
-                        define(&mut f, Expr::bin(BinOp::Sub, da, db))
-                    }
-                    (BinOp::Mul, Some(da), None) => define(&mut f, Expr::bin(BinOp::Mul, da, b)),
-                    (BinOp::Mul, None, Some(db)) => define(&mut f, Expr::bin(BinOp::Mul, a, db)),
+                    (BinOp::Add, Some(da), Some(db)) => define(f, Expr::bin(BinOp::Add, da, db)),
+                    (BinOp::Sub, None, Some(db)) => define(f, Expr::neg(db)),
+                    (BinOp::Sub, Some(da), Some(db)) => define(f, Expr::bin(BinOp::Sub, da, db)),
+                    (BinOp::Mul, Some(da), None) => define(f, Expr::bin(BinOp::Mul, da, b)),
+                    (BinOp::Mul, None, Some(db)) => define(f, Expr::bin(BinOp::Mul, a, db)),
                     (BinOp::Mul, Some(da), Some(db)) => define(
-                        &mut f,
+                        f,
                         Expr::bin(
                             BinOp::Add,
                             Expr::bin(BinOp::Mul, da, b),
@@ -114,9 +251,9 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                         ),
                     ),
                     // y = a / b: dy = (da - y db) / b
-                    (BinOp::Div, Some(da), None) => define(&mut f, Expr::bin(BinOp::Div, da, b)),
+                    (BinOp::Div, Some(da), None) => define(f, Expr::bin(BinOp::Div, da, b)),
                     (BinOp::Div, None, Some(db)) => define(
-                        &mut f,
+                        f,
                         Expr::bin(
                             BinOp::Div,
                             Expr::neg(Expr::bin(BinOp::Mul, Expr::Var(y), db)),
@@ -124,7 +261,7 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                         ),
                     ),
                     (BinOp::Div, Some(da), Some(db)) => define(
-                        &mut f,
+                        f,
                         Expr::bin(
                             BinOp::Div,
                             Expr::bin(BinOp::Sub, da, Expr::bin(BinOp::Mul, Expr::Var(y), db)),
@@ -137,8 +274,8 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
             Expr::Binary(BinOp::Rem, a, b) => {
                 let name = syn::Ident::new(primitives::REM.name, *span);
                 rule(
-                    &mut f,
-                    &mut tangent,
+                    f,
+                    tangent,
                     &outs,
                     &name,
                     &[(**a).clone(), (**b).clone()],
@@ -153,7 +290,7 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                 args,
             } => {
                 let floats = primitives::lookup(&name.to_string()).map_or(0, |p| p.floats);
-                rule(&mut f, &mut tangent, &outs, name, args, floats, *span);
+                rule(f, tangent, &outs, name, args, floats, *span);
                 None
             }
             _ => {
@@ -165,9 +302,6 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
             tangent[y.0 as usize] = result;
         }
     }
-    let dret = tangent_of(&primal.ret, &tangent);
-    f.ret = Expr::Tuple(vec![primal.ret.clone(), dret]);
-    f
 }
 
 /// `let (y.., dy_da..) = rule(args); let dy = dy_da * da + ..;`

@@ -1,10 +1,14 @@
 //! The intermediate representation shared by every phase.
 //!
-//! A function is a list of statements over numbered variables. The lowering produces it in a
-//! normal form (every intermediate value named once, one operation per `let`, operands are
-//! variables); the transforms produce derivative programs in the same IR, where small nested
-//! expressions are allowed so that a tangent or an adjoint update reads like the formula it is.
-//! Emission to Rust tokens happens once, at the end, from this IR.
+//! A function is a tree of blocks of statements over numbered variables, with structured
+//! control flow (`if`, loops) kept as nested blocks. The lowering produces it in a normal form:
+//! every intermediate value is named once, one operation per `let`, operands are variables.
+//! Most variables are immutable SSA values; a user variable that a branch or a loop assigns
+//! becomes a *cell* (`let mut`), written only by [`Stmt::Assign`] and read only by a `let`
+//! that copies it (a load), so every operand of an operation is an immutable value. The
+//! transforms produce derivative programs in the same IR, where small nested expressions are
+//! allowed so that a tangent or an adjoint update reads like the formula it is. Emission to
+//! Rust tokens happens once, at the end, from this IR.
 
 use proc_macro2::{Span, TokenStream};
 
@@ -51,8 +55,10 @@ pub enum Origin {
     Adjoint(Var),
     /// The partial derivative of a primitive's output with respect to one input (`dy_dx`).
     Partial(Var, Option<Var>),
-    /// A parameter the transform introduces under a fixed name (`dout`).
+    /// A variable the compiler introduces under a fixed name (`dout`, `returned`).
     Named(&'static str),
+    /// The stack on which reverse mode records a variable's values (`x_tape`).
+    Tape(Var),
 }
 
 #[derive(Clone, Debug)]
@@ -138,12 +144,90 @@ pub enum Expr {
     Array(Vec<Expr>),
     Field(Box<Expr>, u32),
     Index(Box<Expr>, usize),
+    /// `(start..end).contains(&value)` (or `..=`): a range pattern's test.
+    InRange {
+        value: Box<Expr>,
+        start: Box<Expr>,
+        end: Box<Expr>,
+        inclusive: bool,
+    },
+    /// A generated boolean or `usize` constant (flags and counters).
+    Bool(bool),
+    Usize(usize),
+    /// `::ad::Tape::new()`
+    NewTape,
+    /// `tape.pop()`
+    Pop(Var),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum AssignOp {
+    Set,
     Add,
     Sub,
+}
+
+/// Identifies a loop, for `break` and `continue`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct LoopId(pub u32);
+
+pub type Block = Vec<Stmt>;
+
+/// A `for` loop's iterator: a range and its adaptors, e.g. `(a..b).step_by(k).rev()`.
+#[derive(Clone, Debug)]
+pub struct Iter {
+    pub start: Expr,
+    pub end: Expr,
+    pub inclusive: bool,
+    pub adaptors: Vec<Adaptor>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Adaptor {
+    Rev,
+    StepBy(Expr),
+}
+
+impl Iter {
+    /// The same values in the opposite order.
+    pub fn reversed(&self) -> Iter {
+        let mut it = self.clone();
+        if matches!(it.adaptors.last(), Some(Adaptor::Rev)) {
+            it.adaptors.pop();
+        } else {
+            it.adaptors.push(Adaptor::Rev);
+        }
+        it
+    }
+
+    pub fn visit_vars(&self, f: &mut impl FnMut(Var)) {
+        self.start.visit_vars(f);
+        self.end.visit_vars(f);
+        for a in &self.adaptors {
+            if let Adaptor::StepBy(k) = a {
+                k.visit_vars(f);
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum LoopKind {
+    /// `for var in iter`
+    For { var: Var, iter: Iter },
+    /// `while { cond; test } { .. }`: `cond` computes the value `test` reads, every iteration.
+    While { cond: Block, test: Expr },
+    /// `loop { .. }`
+    Infinite,
+}
+
+#[derive(Clone, Debug)]
+pub struct Loop {
+    pub id: LoopId,
+    /// The user's label, without the quote.
+    pub label: Option<String>,
+    pub kind: LoopKind,
+    pub body: Block,
 }
 
 #[derive(Clone, Debug)]
@@ -155,10 +239,37 @@ pub enum Stmt {
         expr: Expr,
         span: Span,
     },
-    /// `v += e;` or `v -= e;`
-    Assign { var: Var, op: AssignOp, expr: Expr },
+    /// `let v;`: a cell assigned later, once on every path (the value of an `if`).
+    Declare {
+        var: Var,
+    },
+    /// `v = e;`, `v += e;` or `v -= e;`
+    Assign {
+        var: Var,
+        op: AssignOp,
+        expr: Expr,
+    },
     /// An item of the user's body (`const`, `use`) copied verbatim.
     Item(TokenStream),
+    If {
+        cond: Expr,
+        then: Block,
+        els: Block,
+    },
+    Loop(Box<Loop>),
+    Break(LoopId),
+    Continue(LoopId),
+    Return(Expr),
+    /// `tape.push(value);`
+    Push {
+        tape: Var,
+        value: Expr,
+    },
+    /// `tape.reserve(iter.size_hint().0);` before a `for` loop that records.
+    Reserve {
+        tape: Var,
+        iter: Iter,
+    },
 }
 
 /// A parameter of a function in the IR.
@@ -173,8 +284,9 @@ pub struct Param {
 pub struct Function {
     pub vars: Vec<VarInfo>,
     pub params: Vec<Param>,
-    pub stmts: Vec<Stmt>,
-    pub ret: Expr,
+    pub stmts: Block,
+    /// The value at the end of the body; `None` when every path returns earlier.
+    pub ret: Option<Expr>,
     pub ret_ty: syn::Type,
 }
 
@@ -203,12 +315,21 @@ impl Expr {
         match self {
             Expr::Var(v) => f(*v),
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
+            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape => {}
+            Expr::Pop(t) => f(*t),
             Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
                 a.visit_vars(f)
             }
             Expr::Binary(_, a, b) => {
                 a.visit_vars(f);
                 b.visit_vars(f);
+            }
+            Expr::InRange {
+                value, start, end, ..
+            } => {
+                value.visit_vars(f);
+                start.visit_vars(f);
+                end.visit_vars(f);
             }
             Expr::Method { args, .. }
             | Expr::Rule { args, .. }
@@ -227,12 +348,20 @@ impl Expr {
                 }
             }
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
+            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::Pop(_) => {}
             Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
                 a.map_vars(f)
             }
             Expr::Binary(_, a, b) => {
                 a.map_vars(f);
                 b.map_vars(f);
+            }
+            Expr::InRange {
+                value, start, end, ..
+            } => {
+                value.map_vars(f);
+                start.map_vars(f);
+                end.map_vars(f);
             }
             Expr::Method { args, .. }
             | Expr::Rule { args, .. }
@@ -244,12 +373,15 @@ impl Expr {
 
     /// Whether evaluating the expression can have an effect besides its value.
     pub fn has_effects(&self) -> bool {
-        let mut effects = matches!(self, Expr::Call { .. });
+        let mut effects = matches!(self, Expr::Call { .. } | Expr::Pop(_));
         match self {
             Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
                 effects |= a.has_effects()
             }
             Expr::Binary(_, a, b) => effects |= a.has_effects() || b.has_effects(),
+            Expr::InRange {
+                value, start, end, ..
+            } => effects |= value.has_effects() || start.has_effects() || end.has_effects(),
             Expr::Method { args, .. }
             | Expr::Rule { args, .. }
             | Expr::Call { args, .. }
@@ -262,14 +394,142 @@ impl Expr {
 }
 
 impl Stmt {
+    /// Calls `f` on every variable this statement reads at its own level (not in nested
+    /// blocks): a `let`'s operands, an `if`'s condition, a loop's bounds.
     pub fn visit_reads(&self, f: &mut impl FnMut(Var)) {
         match self {
-            Stmt::Let { expr, .. } => expr.visit_vars(f),
-            Stmt::Assign { var, expr, .. } => {
-                f(*var);
+            Stmt::Let { expr, .. } | Stmt::Return(expr) => expr.visit_vars(f),
+            Stmt::Assign { var, op, expr } => {
+                if *op != AssignOp::Set {
+                    f(*var);
+                }
                 expr.visit_vars(f)
             }
-            Stmt::Item(_) => {}
+            Stmt::If { cond, .. } => cond.visit_vars(f),
+            Stmt::Loop(l) => match &l.kind {
+                LoopKind::For { iter, .. } => iter.visit_vars(f),
+                LoopKind::While { test, .. } => test.visit_vars(f),
+                LoopKind::Infinite => {}
+            },
+            Stmt::Push { tape, value } => {
+                f(*tape);
+                value.visit_vars(f)
+            }
+            Stmt::Reserve { tape, iter } => {
+                f(*tape);
+                iter.visit_vars(f)
+            }
+            Stmt::Declare { .. } | Stmt::Item(_) | Stmt::Break(_) | Stmt::Continue(_) => {}
         }
     }
+
+    /// The blocks nested in this statement.
+    pub fn blocks(&self) -> Vec<&Block> {
+        match self {
+            Stmt::If { then, els, .. } => vec![then, els],
+            Stmt::Loop(l) => match &l.kind {
+                LoopKind::While { cond, .. } => vec![cond, &l.body],
+                _ => vec![&l.body],
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn blocks_mut(&mut self) -> Vec<&mut Block> {
+        match self {
+            Stmt::If { then, els, .. } => vec![then, els],
+            Stmt::Loop(l) => match &mut l.kind {
+                LoopKind::While { cond, .. } => vec![cond, &mut l.body],
+                _ => vec![&mut l.body],
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    /// The expressions of this statement itself, for rewriting.
+    pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            Stmt::Let { expr, .. }
+            | Stmt::Return(expr)
+            | Stmt::Assign { expr, .. }
+            | Stmt::Push { value: expr, .. } => vec![expr],
+            Stmt::If { cond, .. } => vec![cond],
+            Stmt::Reserve { iter, .. } => {
+                let mut v = vec![&mut iter.start, &mut iter.end];
+                for a in &mut iter.adaptors {
+                    if let Adaptor::StepBy(k) = a {
+                        v.push(k);
+                    }
+                }
+                v
+            }
+            Stmt::Loop(l) => match &mut l.kind {
+                LoopKind::For { iter, .. } => {
+                    let mut v = vec![&mut iter.start, &mut iter.end];
+                    for a in &mut iter.adaptors {
+                        if let Adaptor::StepBy(k) = a {
+                            v.push(k);
+                        }
+                    }
+                    v
+                }
+                LoopKind::While { test, .. } => vec![test],
+                LoopKind::Infinite => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Calls `f` on every statement of `block`, nested ones included, parents first.
+pub fn walk(block: &Block, f: &mut impl FnMut(&Stmt)) {
+    for s in block {
+        f(s);
+        for b in s.blocks() {
+            walk(b, f);
+        }
+    }
+}
+
+/// Calls `f` on every statement of `block`, nested ones included, parents first.
+pub fn walk_mut(block: &mut Block, f: &mut impl FnMut(&mut Stmt)) {
+    for s in block {
+        f(s);
+        for b in s.blocks_mut() {
+            walk_mut(b, f);
+        }
+    }
+}
+
+/// The cells of a function: variables assigned after their definition.
+pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
+    let mut out = std::collections::HashSet::new();
+    walk(block, &mut |s| match s {
+        Stmt::Let {
+            vars,
+            mutable: true,
+            ..
+        } => out.extend(vars.iter().flatten().copied()),
+        Stmt::Declare { var } | Stmt::Assign { var, .. } => {
+            out.insert(*var);
+        }
+        _ => {}
+    });
+    out
+}
+
+/// Every variable read anywhere in `block` (and in `ret`).
+pub fn reads(block: &Block, ret: Option<&Expr>) -> std::collections::HashSet<Var> {
+    let mut out = std::collections::HashSet::new();
+    walk(block, &mut |s| {
+        s.visit_reads(&mut |v| {
+            out.insert(v);
+        })
+    });
+    if let Some(r) = ret {
+        r.visit_vars(&mut |v| {
+            out.insert(v);
+        });
+    }
+    out
 }

@@ -23,6 +23,7 @@ mod options;
 mod primitives;
 mod reverse;
 mod signature;
+mod structurize;
 mod types;
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Lowering: the user's function body → the IR in normal form.
 //!
 //! Every intermediate value gets its own variable and every `let`, assignment or compound
-//! assignment defines a new one, so the straight-line IR is in SSA form: shadowing and `let mut`
-//! rebinding are resolved here, once. Tuples and arrays built in the body are kept as
+//! assignment in straight-line code defines a new one (SSA): shadowing and `let mut` rebinding
+//! are resolved here, once. A variable that a branch or a loop assigns becomes a cell just
+//! before that region (`control`), and reads of a cell are explicit loads. Tuples and arrays built in the body are kept as
 //! compile-time aggregates of scalar variables. Type constraints are recorded for `types`.
 //! Each unsupported construct is reported at its span and lowering goes on, so that one build
 //! lists all of them.
@@ -14,8 +15,10 @@ use crate::signature::{self, Shape, Signature, TypeClass};
 use crate::types::{Kind, TypeTable};
 use proc_macro2::Span;
 use quote::ToTokens;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use syn::spanned::Spanned;
+
+mod control;
 
 /// A value of the user's program: a scalar variable or an aggregate of them.
 #[derive(Clone, Debug)]
@@ -24,6 +27,8 @@ enum Value {
     Tuple(Vec<Value>),
     Array(Vec<Value>),
     Unit,
+    /// The value of an expression that does not finish (`return`, `break`, `continue`).
+    Never,
     /// The value of an expression that was reported as an error; uses are not reported again.
     Error,
 }
@@ -41,13 +46,18 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
             vars: Vec::new(),
             params: Vec::new(),
             stmts: Vec::new(),
-            ret: Expr::Zero,
+            ret: None,
             ret_ty: sig.output_ty.clone(),
         },
         types: TypeTable::default(),
         scopes: vec![HashMap::new()],
         consts: HashMap::new(),
         float_consts_glob: false,
+        cells: HashSet::new(),
+        loads: HashMap::new(),
+        output: sig.output.clone(),
+        loops: Vec::new(),
+        next_loop: 0,
     };
     let mut params = Vec::new();
     for p in &sig.params {
@@ -61,7 +71,9 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
     }
     let tail = l.body(&item.block);
     if let Some(shape) = &sig.output {
-        l.fun.ret = l.output(tail, shape, &item.block);
+        if !matches!(tail, Value::Never) {
+            l.fun.ret = Some(l.output(tail, shape, &item.block));
+        }
     }
     let Lowerer { fun, types, .. } = l;
     let mut fun = fun;
@@ -92,6 +104,14 @@ struct Lowerer<'d> {
     consts: HashMap<String, Kind>,
     /// The body has `use std::f64::consts::*` (or `f32`, `core`).
     float_consts_glob: bool,
+    /// Variables assigned after their definition: read through loads.
+    cells: HashSet<Var>,
+    /// The load of each cell made since its last store, in the current block.
+    loads: HashMap<Var, Var>,
+    output: Option<Shape>,
+    /// The loops around the code being lowered, innermost last.
+    loops: Vec<control::LoopCtx>,
+    next_loop: u32,
 }
 
 /// The names of the constants in `std::f64::consts`.
@@ -143,6 +163,76 @@ impl Lowerer<'_> {
         v
     }
 
+    /// Lowers into a fresh block and returns it, with `f`'s result.
+    fn with_block<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> (Vec<Stmt>, T) {
+        let saved = std::mem::take(&mut self.fun.stmts);
+        // A load made outside is stale inside a loop, and one made inside is out of scope after.
+        let loads = std::mem::take(&mut self.loads);
+        let out = f(self);
+        let block = std::mem::replace(&mut self.fun.stmts, saved);
+        self.loads = loads;
+        self.loads.clear();
+        (block, out)
+    }
+
+    /// Replaces cells in a value by loads of their current contents.
+    fn load(&mut self, value: Value) -> Value {
+        match value {
+            Value::Scalar(v) if self.cells.contains(&v) => {
+                if let Some(t) = self.loads.get(&v) {
+                    return Value::Scalar(*t);
+                }
+                let t = self.new_var(Origin::Temp, Kind::Unknown);
+                self.loads.insert(v, t);
+                self.types.same(v, t, Span::call_site(), self.diag);
+                self.fun.stmts.push(Stmt::Let {
+                    vars: vec![Some(t)],
+                    mutable: false,
+                    expr: Expr::Var(v),
+                    span: Span::call_site(),
+                });
+                Value::Scalar(t)
+            }
+            Value::Tuple(items) => Value::Tuple(items.into_iter().map(|v| self.load(v)).collect()),
+            Value::Array(items) => Value::Array(items.into_iter().map(|v| self.load(v)).collect()),
+            other => other,
+        }
+    }
+
+    /// Stores `value` into the cells of `target` (same shape), leaf by leaf; leaves of
+    /// `target` that are not cells are replaced by the new values.
+    fn store(&mut self, target: Value, value: Value, span: Span) -> Value {
+        match (target, value) {
+            (Value::Scalar(c), Value::Scalar(v)) if self.cells.contains(&c) => {
+                self.types.same(c, v, span, self.diag);
+                self.loads.remove(&c);
+                self.fun.stmts.push(Stmt::Assign {
+                    var: c,
+                    op: crate::ir::AssignOp::Set,
+                    expr: Expr::Var(v),
+                });
+                Value::Scalar(c)
+            }
+            (Value::Scalar(old), Value::Scalar(v)) => {
+                self.types.same(old, v, span, self.diag);
+                Value::Scalar(v)
+            }
+            (Value::Tuple(ts), Value::Tuple(vs)) if ts.len() == vs.len() => Value::Tuple(
+                ts.into_iter()
+                    .zip(vs)
+                    .map(|(t, v)| self.store(t, v, span))
+                    .collect(),
+            ),
+            (Value::Array(ts), Value::Array(vs)) if ts.len() == vs.len() => Value::Array(
+                ts.into_iter()
+                    .zip(vs)
+                    .map(|(t, v)| self.store(t, v, span))
+                    .collect(),
+            ),
+            (_, v) => v,
+        }
+    }
+
     fn bind(&mut self, name: &syn::Ident, value: Value) {
         if let Some(scope) = self.scopes.last_mut() {
             scope.insert(name.unraw_string(), value);
@@ -174,18 +264,39 @@ impl Lowerer<'_> {
         let mut tail = Value::Unit;
         for (i, stmt) in block.stmts.iter().enumerate() {
             let last = i + 1 == n;
-            match stmt {
+            let value = match stmt {
                 syn::Stmt::Local(local) => self.local(local),
-                syn::Stmt::Item(item) => self.item(item),
-                syn::Stmt::Macro(m) => self.diag.error(&m.mac, MACRO_MESSAGE),
-                syn::Stmt::Expr(syn::Expr::Return(r), _) if top && last => {
-                    tail = match &r.expr {
-                        Some(e) => self.expr(e, None),
-                        None => Value::Unit,
-                    }
+                syn::Stmt::Item(item) if top => {
+                    self.item(item);
+                    Value::Unit
                 }
-                syn::Stmt::Expr(e, None) if last => tail = self.expr(e, None),
+                syn::Stmt::Item(item) => {
+                    self.diag.error(
+                        item,
+                        "items are supported only at the top level of a differentiated \
+                         function's body; move this item there or out of the function",
+                    );
+                    Value::Unit
+                }
+                syn::Stmt::Macro(m) => {
+                    self.diag.error(&m.mac, MACRO_MESSAGE);
+                    Value::Unit
+                }
+                // A final `return` of the function is its value.
+                syn::Stmt::Expr(syn::Expr::Return(r), _) if top && last => match &r.expr {
+                    Some(e) => self.expr(e, None),
+                    None => Value::Unit,
+                },
+                syn::Stmt::Expr(e, None) if last => self.expr(e, None),
                 syn::Stmt::Expr(e, _) => self.statement(e),
+            };
+            if matches!(value, Value::Never) {
+                // The rest of the block is unreachable.
+                tail = Value::Never;
+                break;
+            }
+            if last && (top || matches!(stmt, syn::Stmt::Expr(_, None))) {
+                tail = value;
             }
         }
         self.scopes.pop();
@@ -253,22 +364,28 @@ impl Lowerer<'_> {
         }
     }
 
-    fn local(&mut self, local: &syn::Local) {
+    fn local(&mut self, local: &syn::Local) -> Value {
         let Some(init) = &local.init else {
             self.diag.error(
                 local,
                 "a `let` without an initial value is not supported; give it a value (`let x = 0.0;`)",
             );
-            return;
+            return Value::Unit;
         };
         if let Some((else_token, _)) = &init.diverge {
-            self.diag
-                .error(else_token, "`let .. else` is not supported");
-            return;
+            self.diag.error(
+                else_token,
+                "`let .. else` is not supported; use `match` or `if` to choose the value",
+            );
+            return Value::Unit;
         }
         let hint = pattern_name(&local.pat);
         let value = self.expr(&init.expr, hint.as_deref());
+        if matches!(value, Value::Never) {
+            return Value::Never;
+        }
         self.pattern(&local.pat, value);
+        Value::Unit
     }
 
     fn pattern(&mut self, pat: &syn::Pat, value: Value) {
@@ -347,32 +464,33 @@ impl Lowerer<'_> {
     }
 
     /// An expression in statement position.
-    fn statement(&mut self, e: &syn::Expr) {
+    fn statement(&mut self, e: &syn::Expr) -> Value {
         match e {
             syn::Expr::Assign(a) => {
                 let hint = place_name(&a.left);
                 let value = self.expr(&a.right, hint.as_deref());
+                if matches!(value, Value::Never) {
+                    return Value::Never;
+                }
                 self.assign(&a.left, value);
+                Value::Unit
             }
             syn::Expr::Binary(b) if compound_op(&b.op).is_some() => {
                 let op = compound_op(&b.op).unwrap_or(BinOp::Add);
                 let old = self.expr(&b.left, None);
                 let rhs = self.expr(&b.right, None);
+                if matches!(rhs, Value::Never) {
+                    return Value::Never;
+                }
                 let hint = place_name(&b.left);
                 let new = self.binary(op, old, rhs, hint.as_deref(), b.span());
                 self.assign(&b.left, new);
+                Value::Unit
             }
-            syn::Expr::Return(r) => self.diag.error(
-                r,
-                "`return` is only supported as the last statement of the function; \
-                 restructure the function so that it returns at its end",
-            ),
-            syn::Expr::Block(b) if b.label.is_none() => {
-                self.block(&b.block, false);
-            }
-            other => {
-                self.expr(other, None);
-            }
+            other => match self.expr(other, None) {
+                Value::Never => Value::Never,
+                _ => Value::Unit,
+            },
         }
     }
 
@@ -388,11 +506,14 @@ impl Lowerer<'_> {
                     .get_ident()
                     .map(|i| i.unraw_string())
                     .unwrap_or_default();
-                if let Some(Value::Scalar(old)) = self.lookup(&name) {
-                    if let Value::Scalar(new) = value {
-                        self.types.same(old, new, place.span(), self.diag);
-                    }
-                }
+                let Some(old) = self.lookup(&name) else {
+                    self.diag.error(
+                        place,
+                        "assignment to something that is not a local variable is not supported",
+                    );
+                    return;
+                };
+                let value = self.store(old, value, place.span());
                 if !self.rebind(&name, value) {
                     self.diag.error(
                         place,
@@ -425,7 +546,8 @@ impl Lowerer<'_> {
                         }
                     };
                 }
-                *slot = value;
+                let old = std::mem::replace(slot, Value::Unit);
+                *slot = self.store(old, value, place.span());
                 self.rebind(&name, root);
             }
             other => self.diag.error(
@@ -518,6 +640,7 @@ impl Lowerer<'_> {
                 Value::Scalar(v)
             }
             syn::Expr::Binary(b) => match binary_op(&b.op) {
+                Some(op @ (BinOp::And | BinOp::Or)) => self.short_circuit(b, op, hint),
                 Some(op) => {
                     let lhs = self.expr(&b.left, None);
                     let rhs = self.expr(&b.right, None);
@@ -633,6 +756,14 @@ impl Lowerer<'_> {
                 }
             }
             syn::Expr::Block(b) if b.label.is_none() => self.block(&b.block, false),
+            syn::Expr::If(i) => self.if_expr(i, hint),
+            syn::Expr::Match(m) => self.match_expr(m, hint),
+            syn::Expr::ForLoop(f) => self.for_loop(f),
+            syn::Expr::While(w) => self.while_loop(w),
+            syn::Expr::Loop(l) => self.infinite_loop(l),
+            syn::Expr::Break(b) => self.break_expr(b),
+            syn::Expr::Continue(c) => self.continue_expr(c),
+            syn::Expr::Return(r) => self.return_expr(r),
             syn::Expr::Assign(_) => {
                 self.statement(e);
                 Value::Unit
@@ -653,7 +784,7 @@ impl Lowerer<'_> {
     fn scalar(&mut self, e: &syn::Expr) -> Option<Var> {
         match self.expr(e, None) {
             Value::Scalar(v) => Some(v),
-            Value::Error => None,
+            Value::Error | Value::Never => None,
             _ => {
                 self.diag
                     .error(e, "expected a number here, found a tuple, an array or `()`");
@@ -688,7 +819,7 @@ impl Lowerer<'_> {
         if p.qself.is_none() {
             if let Some(ident) = p.path.get_ident() {
                 if let Some(v) = self.lookup(&ident.unraw_string()) {
-                    return v;
+                    return self.load(v);
                 }
             }
         }
@@ -736,6 +867,7 @@ impl Lowerer<'_> {
     ) -> Value {
         let (a, b) = match (lhs, rhs) {
             (Value::Scalar(a), Value::Scalar(b)) => (a, b),
+            (Value::Never, _) | (_, Value::Never) => return Value::Never,
             (Value::Error, _) | (_, Value::Error) => return Value::Error,
             _ => {
                 self.diag.error_at(
@@ -810,7 +942,8 @@ impl Lowerer<'_> {
                     let Some(a) = self.scalar(args[0]) else {
                         return Value::Error;
                     };
-                    let ty = syn::Type::Verbatim(segs[0].ident.to_token_stream());
+                    let ident = &segs[0].ident;
+                    let ty: syn::Type = syn::parse_quote!(#ident);
                     let expr = Expr::Cast(Box::new(Expr::Var(a)), Box::new(ty));
                     return Value::Scalar(self.define(hint, Kind::Float(w), expr, c.span()));
                 }

@@ -56,6 +56,10 @@ impl Names {
                 self.claim(&base, false)
             }
             Origin::Named(name) => self.claim(name, false),
+            Origin::Tape(x) => {
+                let base = format!("{}_tape", self.base(f, *x));
+                self.claim(&base, false)
+            }
         };
         if self.assigned.len() <= v.0 as usize {
             self.assigned.resize(v.0 as usize + 1, None);

@@ -1,146 +1,535 @@
 //! Reverse mode: primal IR → IR of `f_vjp`.
 //!
-//! The forward sweep is the primal, with each active primitive call replaced by its runtime
-//! rule so that the partials it needs later are kept in locals. The adjoint sweep visits the
-//! statements in reverse order and accumulates each operand's adjoint (`a_bar += y_bar * b`).
-//! Straight-line code in SSA form overwrites nothing, so nothing is stored beyond those locals.
-//! An adjoint's first contribution declares it (`let a_bar = ..`), and it is `mut` only when
-//! more follow.
+//! The primal is first structurized (no jumps). Then each block becomes a forward-sweep block
+//! (the primal, with each active primitive replaced by its runtime rule so the partials it
+//! needs are kept) and an adjoint-sweep block (the adjoints of its statements in reverse order,
+//! accumulated with `+=`); an `if` is reversed as an `if` on the same condition, a `for` loop
+//! as the same loop over the reversed range, a `while` loop as a `for` over its recorded trip
+//! count.
+//!
+//! What to record: the adjoint sweep of a block reads some values the block defines. At the
+//! top level they are still in scope. In a nested block (a loop body, a branch) they are gone
+//! by then, so each is either recomputed at the start of the reversed block (a constant-valued
+//! operation on values available there, such as `i as f64`) or pushed on its own tape at the
+//! end of the block and popped at the start of the reversed block. Values that the adjoint
+//! sweep does not read are never recorded; code without loops or branches records nothing.
 
-use crate::activity::Activity;
-use crate::ir::{AssignOp, BinOp, Expr, Function, Origin, Stmt, Ty, UnOp, Var};
+use crate::activity::{self, Activity};
+use crate::diag::Diagnostics;
+use crate::ir::{
+    cells, AssignOp, BinOp, Block, Expr, Function, Iter, Loop, LoopId, LoopKind, Origin, Param,
+    Stmt, Ty, UnOp, Var,
+};
 use crate::primitives;
 use crate::signature::Shape;
+use crate::structurize::structurize;
 use proc_macro2::Span;
+use std::collections::{BTreeSet, HashSet};
 
-/// One term of an adjoint: `target_bar += expr` (or `-=` when `negate`).
-struct Contribution {
-    target: Var,
-    expr: Expr,
-    negate: bool,
-}
-
-pub fn transform(primal: &Function, inputs: &[Var], act: &Activity, output: &Shape) -> Function {
-    let t = &primal.ret_ty;
+pub fn transform(primal: &Function, inputs: &[Var], output: &Shape) -> Function {
+    let mut p = primal.clone();
+    structurize(&mut p, output);
+    let act = activity::analyse(&p, inputs, &mut Diagnostics::default());
+    let t = &p.ret_ty;
     let mut f = Function {
-        vars: primal.vars.clone(),
-        params: primal.params.clone(),
+        vars: p.vars.clone(),
+        params: p.params.clone(),
         stmts: Vec::new(),
-        ret: Expr::Zero,
+        ret: None,
         ret_ty: t.clone(),
     };
     let dout = f.new_var(Origin::Named("dout"), Ty::Opaque);
-    f.params.push(crate::ir::Param {
+    f.params.push(Param {
         var: dout,
         ty: t.clone(),
     });
+    let mut r = Reverse {
+        cells: cells(&p.stmts),
+        act,
+        f,
+        adjoint: Vec::new(),
+        tapes: Vec::new(),
+        next_loop: 1_000_000,
+    };
+    let params: Vec<Var> = p.params.iter().map(|q| q.var).collect();
+    let mut seeds = Vec::new();
+    if let Some(ret) = &p.ret {
+        r.seed(ret, Expr::Var(dout), output, &mut seeds);
+    }
+    let top = r.block(&p.stmts, Some((&params, seeds)));
+    let results: Vec<Expr> = inputs
+        .iter()
+        .map(|x| {
+            r.adjoint
+                .get(x.0 as usize)
+                .copied()
+                .flatten()
+                .map_or(Expr::Zero, Expr::Var)
+        })
+        .collect();
+    let mut f = r.f;
+    let mut stmts: Block = r
+        .tapes
+        .iter()
+        .map(|t| Stmt::Let {
+            vars: vec![Some(*t)],
+            mutable: true,
+            expr: Expr::NewTape,
+            span: Span::call_site(),
+        })
+        .collect();
+    stmts.extend(top.fwd);
+    stmts.extend(top.rev);
+    f.stmts = stmts;
+    let y = p.ret.clone().unwrap_or(Expr::Zero);
+    if inputs.is_empty() {
+        f.ret = Some(y);
+    } else {
+        let mut items = vec![y];
+        items.extend(results);
+        f.ret = Some(Expr::Tuple(items));
+        let scalars: Vec<&syn::Type> = p
+            .params
+            .iter()
+            .filter(|q| inputs.contains(&q.var))
+            .map(|q| &q.ty)
+            .collect();
+        f.ret_ty = syn::parse_quote!((#t, #(#scalars),*));
+    }
+    f
+}
 
-    // Forward sweep; remember the partials of each active primitive.
-    let mut partials: Vec<Option<Vec<Vec<Option<Var>>>>> = Vec::with_capacity(primal.stmts.len());
-    for stmt in &primal.stmts {
-        let mut kept = None;
-        match stmt {
-            Stmt::Let {
-                vars, expr, span, ..
-            } if vars.iter().flatten().any(|v| act.active(*v)) => {
-                let outs: Vec<Var> = vars.iter().flatten().copied().collect();
-                let rule = match expr {
-                    Expr::Method {
-                        name,
-                        recv: Ty::Float(_),
-                        args,
-                    } => primitives::lookup(&name.to_string())
-                        .map(|p| (name.clone(), args.clone(), p.floats)),
-                    Expr::Binary(BinOp::Rem, a, b) => Some((
-                        syn::Ident::new(primitives::REM.name, *span),
-                        vec![(**a).clone(), (**b).clone()],
-                        2,
-                    )),
-                    _ => None,
-                };
-                match rule {
-                    Some((name, args, floats)) => {
-                        let table = forward_rule(&mut f, act, &outs, name, args, floats, *span);
-                        kept = Some(table);
-                    }
-                    None => f.stmts.push(stmt.clone()),
-                }
-            }
-            _ => f.stmts.push(stmt.clone()),
+/// The two sweeps of one block, and what the reversed block needs from outside it.
+struct Swept {
+    fwd: Block,
+    rev: Block,
+    /// Variables the adjoint code reads that the block does not define.
+    free: BTreeSet<Var>,
+    /// Tapes pushed directly by this block, to reserve before a loop over it.
+    recorded: Vec<Var>,
+}
+
+struct Reverse {
+    act: Activity,
+    /// The function being built (its variables; its body is assembled at the end).
+    f: Function,
+    cells: HashSet<Var>,
+    adjoint: Vec<Option<Var>>,
+    tapes: Vec<Var>,
+    next_loop: u32,
+}
+
+impl Reverse {
+    fn bar(&mut self, v: Var) -> Var {
+        let i = v.0 as usize;
+        if self.adjoint.len() <= i {
+            self.adjoint.resize(i + 1, None);
         }
-        partials.push(kept);
+        if let Some(b) = self.adjoint[i] {
+            return b;
+        }
+        let b = self.f.new_var(Origin::Adjoint(v), self.f.ty(v));
+        self.adjoint[i] = Some(b);
+        b
     }
 
-    // Adjoint sweep.
-    let mut adjoint: Vec<Option<Var>> = vec![None; f.vars.len()];
-    let mut terms: Vec<Contribution> = Vec::new();
-    seed(&primal.ret, Expr::Var(dout), output, act, &mut terms);
-    for (stmt, table) in primal.stmts.iter().zip(&partials).rev() {
-        let Stmt::Let { vars, expr, .. } = stmt else {
-            continue;
-        };
-        let outs: Vec<Var> = vars.iter().flatten().copied().collect();
-        let bars: Vec<Option<Var>> = outs
-            .iter()
-            .map(|v| adjoint_var(&mut f, &mut adjoint, &terms, *v))
-            .collect();
-        if bars.iter().all(Option::is_none) {
-            continue;
-        }
-        let active_var = |e: &Expr| match e {
-            Expr::Var(v) if act.active(*v) => Some(*v),
+    fn active_var(&self, e: &Expr) -> Option<Var> {
+        match e {
+            Expr::Var(v) if self.act.active(*v) => Some(*v),
             _ => None,
-        };
-        let mut push = |target: Option<Var>, expr: Expr, negate: bool| {
-            if let Some(target) = target {
-                terms.push(Contribution {
-                    target,
-                    expr,
-                    negate,
+        }
+    }
+
+    /// `target_bar += expr` (or `-=`), if `target` carries a derivative.
+    fn add(&mut self, out: &mut Block, target: Option<Var>, expr: Expr, negate: bool) {
+        if let Some(t) = target {
+            let var = self.bar(t);
+            out.push(Stmt::Assign {
+                var,
+                op: if negate { AssignOp::Sub } else { AssignOp::Add },
+                expr,
+            });
+        }
+    }
+
+    fn seed(&mut self, ret: &Expr, dout: Expr, shape: &Shape, out: &mut Block) {
+        match (ret, shape) {
+            (Expr::Var(v), _) => {
+                let t = self.active_var(&Expr::Var(*v));
+                self.add(out, t, dout, false)
+            }
+            (Expr::Tuple(items), Shape::Tuple(shapes)) => {
+                for (i, (e, s)) in items.iter().zip(shapes).enumerate() {
+                    self.seed(e, Expr::Field(Box::new(dout.clone()), i as u32), s, out);
+                }
+            }
+            (Expr::Array(items), Shape::Array(elem, _)) => {
+                for (i, e) in items.iter().enumerate() {
+                    self.seed(e, Expr::Index(Box::new(dout.clone()), i), elem, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn fresh(&mut self, origin: Origin, ty: Ty) -> Var {
+        self.f.new_var(origin, ty)
+    }
+
+    /// Both sweeps of `block`. `top` holds the parameters and the output seeds when this is
+    /// the function's body.
+    fn block(&mut self, block: &Block, top: Option<(&[Var], Block)>) -> Swept {
+        let mut fwd = Vec::new();
+        let mut parts: Vec<Block> = Vec::new();
+        let mut free = BTreeSet::new();
+        for stmt in block {
+            let mut part = Vec::new();
+            self.stmt(stmt, &mut fwd, &mut part, &mut free);
+            parts.push(part);
+        }
+        let mut rev_body: Block = parts.into_iter().rev().flatten().collect();
+        for s in &rev_body {
+            s.visit_reads(&mut |v| {
+                free.insert(v);
+            });
+        }
+        // What this block defines, in order.
+        let mut defined: Vec<Var> = Vec::new();
+        if let Some((params, _)) = &top {
+            defined.extend(params.iter().copied());
+        }
+        for s in &fwd {
+            match s {
+                Stmt::Let { vars, .. } => defined.extend(vars.iter().flatten().copied()),
+                Stmt::Declare { var } => defined.push(*var),
+                _ => {}
+            }
+        }
+        let defined_set: HashSet<Var> = defined.iter().copied().collect();
+        let mut prefix = Vec::new();
+        let mut recorded = Vec::new();
+        if top.is_none() {
+            // Recompute or record what the reversed block reads of this block's values.
+            let mut needed: BTreeSet<Var> = free
+                .iter()
+                .copied()
+                .filter(|v| defined_set.contains(v))
+                .collect();
+            let mut recompute: HashSet<Var> = HashSet::new();
+            let mut record: Vec<Var> = Vec::new();
+            let mut work: Vec<Var> = needed.iter().copied().collect();
+            while let Some(v) = work.pop() {
+                match self.recomputable(v, &fwd) {
+                    Some(expr) => {
+                        recompute.insert(v);
+                        expr.visit_vars(&mut |u| {
+                            if defined_set.contains(&u) {
+                                if needed.insert(u) {
+                                    work.push(u);
+                                }
+                            } else {
+                                free.insert(u);
+                            }
+                        });
+                    }
+                    None => record.push(v),
+                }
+            }
+            record.sort();
+            for v in record {
+                let tape = self.fresh(Origin::Tape(v), Ty::Opaque);
+                self.tapes.push(tape);
+                recorded.push(tape);
+                fwd.push(Stmt::Push {
+                    tape,
+                    value: Expr::Var(v),
+                });
+                prefix.push(Stmt::Let {
+                    vars: vec![Some(v)],
+                    mutable: false,
+                    expr: Expr::Pop(tape),
+                    span: Span::call_site(),
                 });
             }
-        };
-        if let Some(table) = table {
-            let args: Vec<Var> = match expr {
-                Expr::Method { args, .. } => args
-                    .iter()
-                    .filter_map(|a| match a {
-                        Expr::Var(v) => Some(*v),
-                        _ => None,
-                    })
-                    .collect(),
-                Expr::Binary(_, a, b) => [a, b]
-                    .iter()
-                    .filter_map(|a| match &***a {
-                        Expr::Var(v) => Some(*v),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for (row, bar) in table.iter().zip(&bars) {
-                let Some(bar) = bar else { continue };
-                for (p, a) in row.iter().zip(&args) {
-                    if let Some(p) = p {
-                        push(
-                            Some(*a),
-                            Expr::bin(BinOp::Mul, Expr::Var(*p), Expr::Var(*bar)),
-                            false,
-                        );
+            for s in &fwd {
+                if let Stmt::Let { vars, .. } = s {
+                    if let [Some(v)] = vars.as_slice() {
+                        if recompute.contains(v) {
+                            prefix.push(s.clone());
+                        }
                     }
                 }
             }
-            continue;
         }
-        let (y, ybar) = match (outs.first(), bars.first()) {
-            (Some(y), Some(Some(b))) => (*y, Expr::Var(*b)),
-            _ => continue,
+        // Adjoints of this block's values start at zero at the start of the reversed block.
+        for v in &defined {
+            if let Some(Some(b)) = self.adjoint.get(v.0 as usize) {
+                prefix.push(Stmt::Let {
+                    vars: vec![Some(*b)],
+                    mutable: true,
+                    expr: Expr::Zero,
+                    span: Span::call_site(),
+                });
+            }
+        }
+        if let Some((_, seeds)) = top {
+            prefix.extend(seeds);
+        }
+        prefix.append(&mut rev_body);
+        for v in &defined {
+            free.remove(v);
+        }
+        Swept {
+            fwd,
+            rev: prefix,
+            free,
+            recorded,
+        }
+    }
+
+    /// The definition of `v` if the reversed block can recompute it instead of recording it:
+    /// one cheap operation (no primitive call) that reads no cell.
+    fn recomputable(&self, v: Var, fwd: &Block) -> Option<Expr> {
+        if self.cells.contains(&v) {
+            return None;
+        }
+        let expr = fwd.iter().find_map(|s| match s {
+            Stmt::Let {
+                vars,
+                mutable: false,
+                expr,
+                ..
+            } if vars.as_slice() == [Some(v)] => Some(expr),
+            _ => None,
+        })?;
+        let mut reads_cell = false;
+        expr.visit_vars(&mut |u| reads_cell |= self.cells.contains(&u));
+        let cheap = match expr {
+            Expr::Lit(_) | Expr::Path(_) | Expr::Zero | Expr::Bool(_) | Expr::Usize(_) => true,
+            Expr::Cast(..) | Expr::Unary(..) => true,
+            // A division may be as slow as a load from memory; it is recorded when it matters.
+            Expr::Binary(op, ..) => !self.act.varied(v) || !matches!(op, BinOp::Div | BinOp::Rem),
+            _ => false,
         };
+        (cheap && !reads_cell).then(|| expr.clone())
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, fwd: &mut Block, rev: &mut Block, free: &mut BTreeSet<Var>) {
+        match stmt {
+            Stmt::Let {
+                vars,
+                mutable: true,
+                expr,
+                ..
+            } => {
+                // A cell's initial value.
+                fwd.push(stmt.clone());
+                for c in vars.iter().flatten() {
+                    if self.act.active(*c) {
+                        let bar = self.bar(*c);
+                        let src = self.active_var(expr);
+                        self.add(rev, src, Expr::Var(bar), false);
+                    }
+                }
+            }
+            Stmt::Let { .. } => self.let_stmt(stmt, fwd, rev),
+            Stmt::Assign {
+                var,
+                op: AssignOp::Set,
+                expr,
+            } => {
+                fwd.push(stmt.clone());
+                if self.act.active(*var) {
+                    let bar = self.bar(*var);
+                    let src = self.active_var(expr);
+                    self.add(rev, src, Expr::Var(bar), false);
+                    rev.push(Stmt::Assign {
+                        var: bar,
+                        op: AssignOp::Set,
+                        expr: Expr::Zero,
+                    });
+                }
+            }
+            Stmt::If { cond, then, els } => {
+                let a = self.block(then, None);
+                let b = self.block(els, None);
+                fwd.push(Stmt::If {
+                    cond: cond.clone(),
+                    then: a.fwd,
+                    els: b.fwd,
+                });
+                free.extend(a.free);
+                free.extend(b.free);
+                if !a.rev.is_empty() || !b.rev.is_empty() {
+                    rev.push(Stmt::If {
+                        cond: cond.clone(),
+                        then: a.rev,
+                        els: b.rev,
+                    });
+                }
+            }
+            Stmt::Loop(l) => self.looped(l, fwd, rev, free),
+            other => fwd.push(other.clone()),
+        }
+    }
+
+    fn looped(&mut self, l: &Loop, fwd: &mut Block, rev: &mut Block, free: &mut BTreeSet<Var>) {
+        let mut body = self.block(&l.body, None);
+        match &l.kind {
+            LoopKind::For { var, iter } => {
+                body.free.remove(var);
+                for tape in &body.recorded {
+                    fwd.push(Stmt::Reserve {
+                        tape: *tape,
+                        iter: iter.clone(),
+                    });
+                }
+                fwd.push(Stmt::Loop(Box::new(Loop {
+                    id: l.id,
+                    label: l.label.clone(),
+                    kind: l.kind.clone(),
+                    body: body.fwd,
+                })));
+                free.extend(body.free);
+                if !body.rev.is_empty() {
+                    rev.push(Stmt::Loop(Box::new(Loop {
+                        id: l.id,
+                        label: None,
+                        kind: LoopKind::For {
+                            var: *var,
+                            iter: iter.reversed(),
+                        },
+                        body: body.rev,
+                    })));
+                }
+            }
+            LoopKind::While { .. } | LoopKind::Infinite => {
+                // Count the iterations; the reversed loop runs that many times.
+                let count = self.fresh(Origin::Named("count"), Ty::Int);
+                fwd.push(Stmt::Let {
+                    vars: vec![Some(count)],
+                    mutable: true,
+                    expr: Expr::Usize(0),
+                    span: Span::call_site(),
+                });
+                let mut inner = vec![Stmt::Assign {
+                    var: count,
+                    op: AssignOp::Add,
+                    expr: Expr::Usize(1),
+                }];
+                inner.extend(body.fwd);
+                fwd.push(Stmt::Loop(Box::new(Loop {
+                    id: l.id,
+                    label: l.label.clone(),
+                    kind: l.kind.clone(),
+                    body: inner,
+                })));
+                let trips = self.fresh(Origin::Named("trips"), Ty::Int);
+                fwd.push(Stmt::Let {
+                    vars: vec![Some(trips)],
+                    mutable: false,
+                    expr: Expr::Var(count),
+                    span: Span::call_site(),
+                });
+                free.extend(body.free);
+                if !body.rev.is_empty() {
+                    let index = self.fresh(Origin::Temp, Ty::Int);
+                    let id = LoopId(self.next_loop);
+                    self.next_loop += 1;
+                    rev.push(Stmt::Loop(Box::new(Loop {
+                        id,
+                        label: None,
+                        kind: LoopKind::For {
+                            var: index,
+                            iter: Iter {
+                                start: Expr::Usize(0),
+                                end: Expr::Var(trips),
+                                inclusive: false,
+                                adaptors: Vec::new(),
+                            },
+                        },
+                        body: body.rev,
+                    })));
+                }
+            }
+        }
+    }
+
+    /// A `let`: its forward form, and the adjoint of its operation.
+    fn let_stmt(&mut self, stmt: &Stmt, fwd: &mut Block, rev: &mut Block) {
+        let Stmt::Let {
+            vars, expr, span, ..
+        } = stmt
+        else {
+            return;
+        };
+        let outs: Vec<Var> = vars.iter().flatten().copied().collect();
+        if !outs.iter().any(|v| self.act.active(*v)) {
+            fwd.push(stmt.clone());
+            return;
+        }
+        let rule = match expr {
+            Expr::Method {
+                name,
+                recv: Ty::Float(_),
+                args,
+            } => primitives::lookup(&name.to_string())
+                .map(|p| (name.clone(), args.clone(), p.floats)),
+            Expr::Binary(BinOp::Rem, a, b) => Some((
+                syn::Ident::new(primitives::REM.name, *span),
+                vec![(**a).clone(), (**b).clone()],
+                2,
+            )),
+            _ => None,
+        };
+        if let Some((name, args, floats)) = rule {
+            // let (y.., dy_da..) = rule(args);  then  a_bar += dy_da * y_bar
+            let mut pattern: Vec<Option<Var>> = outs.iter().copied().map(Some).collect();
+            let mut terms = Vec::new();
+            for &y in &outs {
+                for a in args.iter().take(floats) {
+                    match a {
+                        Expr::Var(a) if self.act.active(*a) && self.act.active(y) => {
+                            let p = self.fresh(Origin::Partial(y, Some(*a)), self.f.ty(y));
+                            pattern.push(Some(p));
+                            terms.push((y, *a, p));
+                        }
+                        _ => pattern.push(None),
+                    }
+                }
+            }
+            fwd.push(Stmt::Let {
+                vars: pattern,
+                mutable: false,
+                expr: Expr::Rule { name, args },
+                span: *span,
+            });
+            for (y, a, p) in terms {
+                let ybar = self.bar(y);
+                self.add(
+                    rev,
+                    Some(a),
+                    Expr::bin(BinOp::Mul, Expr::Var(p), Expr::Var(ybar)),
+                    false,
+                );
+            }
+            return;
+        }
+        fwd.push(stmt.clone());
+        let y = outs[0];
+        if !self.act.active(y) {
+            return;
+        }
+        let ybar = Expr::Var(self.bar(y));
         match expr {
-            Expr::Var(a) => push(active_var(&Expr::Var(*a)), ybar, false),
+            Expr::Var(a) => {
+                let t = self.active_var(&Expr::Var(*a));
+                self.add(rev, t, ybar, false)
+            }
             Expr::Cast(a, _) => {
-                let back = match active_var(a) {
-                    Some(v) if f.ty(v) != f.ty(y) => match f.ty(v) {
+                let t = self.active_var(a);
+                let back = match t {
+                    Some(v) if self.f.ty(v) != self.f.ty(y) => match self.f.ty(v) {
                         Ty::Float(w) => {
                             let ty = syn::Ident::new(w.name(), Span::call_site());
                             Expr::Cast(Box::new(ybar), Box::new(syn::parse_quote!(#ty)))
@@ -149,174 +538,44 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity, output: &Sha
                     },
                     _ => ybar,
                 };
-                push(active_var(a), back, false)
+                self.add(rev, t, back, false)
             }
-            Expr::Unary(UnOp::Neg, a) => push(active_var(a), ybar, true),
+            Expr::Unary(UnOp::Neg, a) => {
+                let t = self.active_var(a);
+                self.add(rev, t, ybar, true)
+            }
             Expr::Binary(op, a, b) => {
-                let (ta, tb) = (active_var(a), active_var(b));
+                let (ta, tb) = (self.active_var(a), self.active_var(b));
                 let (a, b) = ((**a).clone(), (**b).clone());
                 match op {
                     BinOp::Add => {
-                        push(ta, ybar.clone(), false);
-                        push(tb, ybar, false);
+                        self.add(rev, ta, ybar.clone(), false);
+                        self.add(rev, tb, ybar, false);
                     }
                     BinOp::Sub => {
-                        push(ta, ybar.clone(), false);
-                        push(tb, ybar, true);
+                        self.add(rev, ta, ybar.clone(), false);
+                        self.add(rev, tb, ybar, true);
                     }
                     BinOp::Mul => {
-                        push(ta, Expr::bin(BinOp::Mul, ybar.clone(), b), false);
-                        push(tb, Expr::bin(BinOp::Mul, ybar, a), false);
+                        self.add(rev, ta, Expr::bin(BinOp::Mul, ybar.clone(), b), false);
+                        self.add(rev, tb, Expr::bin(BinOp::Mul, ybar, a), false);
                     }
                     // y = a / b: a_bar += y_bar / b, b_bar -= y_bar * y / b
                     BinOp::Div => {
-                        push(ta, Expr::bin(BinOp::Div, ybar.clone(), b.clone()), false);
-                        push(
-                            tb,
-                            Expr::bin(BinOp::Div, Expr::bin(BinOp::Mul, ybar, Expr::Var(y)), b),
-                            true,
+                        self.add(
+                            rev,
+                            ta,
+                            Expr::bin(BinOp::Div, ybar.clone(), b.clone()),
+                            false,
                         );
+                        let term =
+                            Expr::bin(BinOp::Div, Expr::bin(BinOp::Mul, ybar, Expr::Var(y)), b);
+                        self.add(rev, tb, term, true);
                     }
                     _ => {}
                 }
             }
             _ => {}
-        }
-    }
-    let results: Vec<Expr> = inputs
-        .iter()
-        .map(|x| adjoint_var(&mut f, &mut adjoint, &terms, *x).map_or(Expr::Zero, Expr::Var))
-        .collect();
-    emit_terms(&mut f, terms, &adjoint);
-
-    let y = primal.ret.clone();
-    if inputs.is_empty() {
-        f.ret = y;
-    } else {
-        let mut items = vec![y];
-        items.extend(results);
-        f.ret = Expr::Tuple(items);
-        let scalars: Vec<&syn::Type> = primal
-            .params
-            .iter()
-            .filter(|p| inputs.contains(&p.var))
-            .map(|p| &p.ty)
-            .collect();
-        f.ret_ty = syn::parse_quote!((#t, #(#scalars),*));
-    }
-    f
-}
-
-/// The forward-sweep form of an active primitive: `let (y, dy_da, ..) = rule(args);`.
-/// Returns, for each output, the partial with respect to each float argument that is active.
-fn forward_rule(
-    f: &mut Function,
-    act: &Activity,
-    outs: &[Var],
-    name: syn::Ident,
-    args: Vec<Expr>,
-    floats: usize,
-    span: Span,
-) -> Vec<Vec<Option<Var>>> {
-    let mut pattern: Vec<Option<Var>> = outs.iter().copied().map(Some).collect();
-    let mut table = Vec::new();
-    for &y in outs {
-        let mut row = Vec::new();
-        for a in args.iter().take(floats) {
-            let p = match a {
-                Expr::Var(a) if act.active(*a) && act.active(y) => {
-                    Some(f.new_var(Origin::Partial(y, Some(*a)), f.ty(y)))
-                }
-                _ => None,
-            };
-            pattern.push(p);
-            row.push(p);
-        }
-        table.push(row);
-    }
-    f.stmts.push(Stmt::Let {
-        vars: pattern,
-        mutable: false,
-        expr: Expr::Rule { name, args },
-        span,
-    });
-    table
-}
-
-/// Seeds the adjoints of the returned variables from `dout` (`dout.0`, `dout[1]`, ..).
-fn seed(ret: &Expr, dout: Expr, shape: &Shape, act: &Activity, terms: &mut Vec<Contribution>) {
-    match (ret, shape) {
-        (Expr::Var(v), _) if act.active(*v) => terms.push(Contribution {
-            target: *v,
-            expr: dout,
-            negate: false,
-        }),
-        (Expr::Tuple(items), Shape::Tuple(shapes)) => {
-            for (i, (e, s)) in items.iter().zip(shapes).enumerate() {
-                seed(
-                    e,
-                    Expr::Field(Box::new(dout.clone()), i as u32),
-                    s,
-                    act,
-                    terms,
-                );
-            }
-        }
-        (Expr::Array(items), Shape::Array(elem, _)) => {
-            for (i, e) in items.iter().enumerate() {
-                seed(e, Expr::Index(Box::new(dout.clone()), i), elem, act, terms);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// The adjoint variable of `v`, created on its first use, if anything flows into it.
-fn adjoint_var(
-    f: &mut Function,
-    adjoint: &mut Vec<Option<Var>>,
-    terms: &[Contribution],
-    v: Var,
-) -> Option<Var> {
-    if adjoint.len() <= v.0 as usize {
-        adjoint.resize(v.0 as usize + 1, None);
-    }
-    if adjoint[v.0 as usize].is_none() && terms.iter().any(|t| t.target == v) {
-        adjoint[v.0 as usize] = Some(f.new_var(Origin::Adjoint(v), f.ty(v)));
-    }
-    adjoint[v.0 as usize]
-}
-
-/// Turns the contributions into statements: the first declares the adjoint, the rest add to it.
-fn emit_terms(f: &mut Function, terms: Vec<Contribution>, adjoint: &[Option<Var>]) {
-    let mut count = vec![0usize; f.vars.len()];
-    for t in &terms {
-        count[t.target.0 as usize] += 1;
-    }
-    let mut declared = vec![false; f.vars.len()];
-    for t in terms {
-        let Some(bar) = adjoint.get(t.target.0 as usize).copied().flatten() else {
-            continue;
-        };
-        let i = t.target.0 as usize;
-        if !declared[i] {
-            declared[i] = true;
-            f.stmts.push(Stmt::Let {
-                vars: vec![Some(bar)],
-                mutable: count[i] > 1,
-                expr: if t.negate { Expr::neg(t.expr) } else { t.expr },
-                span: Span::call_site(),
-            });
-        } else {
-            f.stmts.push(Stmt::Assign {
-                var: bar,
-                op: if t.negate {
-                    AssignOp::Sub
-                } else {
-                    AssignOp::Add
-                },
-                expr: t.expr,
-            });
         }
     }
 }

@@ -115,7 +115,7 @@ impl TypeTable {
             };
         }
         let types: Vec<Ty> = f.vars.iter().map(|v| v.ty).collect();
-        for stmt in &mut f.stmts {
+        crate::ir::walk_mut(&mut f.stmts, &mut |stmt| {
             if let Stmt::Let {
                 expr: Expr::Method { recv, args, .. },
                 ..
@@ -125,7 +125,7 @@ impl TypeTable {
                     *recv = types[v.0 as usize];
                 }
             }
-        }
+        });
     }
 }
 

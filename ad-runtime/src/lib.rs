@@ -18,5 +18,7 @@
 
 pub mod float;
 pub mod rules;
+mod tape;
 
 pub use float::Float;
+pub use tape::Tape;

@@ -36,4 +36,3 @@ fn float_from_keeps_the_derivative() {
     assert_eq!(product_from_jvp(1.5, 1.0, 4.0, 0.0), (6.0, 4.0), "forward");
     assert_eq!(product_from_vjp(1.5, 4.0, 1.0), (6.0, 4.0, 1.5), "reverse");
 }
-

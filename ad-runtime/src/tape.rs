@@ -1,0 +1,78 @@
+//! The stack on which reverse mode records values its adjoint sweep needs but that the
+//! forward sweep overwrites (the values of a loop body, once per iteration).
+
+/// A last-in, first-out stack of recorded values. `new` allocates nothing, so a function
+/// whose loops record nothing allocates nothing; a `for` loop reserves room for its
+/// iterations up front.
+#[derive(Debug, Clone, Default)]
+pub struct Tape<T> {
+    items: Vec<T>,
+}
+
+impl<T: Copy> Tape<T> {
+    /// An empty tape; does not allocate.
+    #[inline]
+    pub const fn new() -> Self {
+        Tape { items: Vec::new() }
+    }
+
+    /// Records `value`.
+    #[inline]
+    pub fn push(&mut self, value: T) {
+        self.items.push(value);
+    }
+
+    /// Takes back the value recorded last.
+    ///
+    /// # Panics
+    /// If the tape is empty, which would be a bug in the generated code.
+    #[inline]
+    pub fn pop(&mut self) -> T {
+        match self.items.pop() {
+            Some(v) => v,
+            None => panic!("ad: reverse sweep popped an empty tape (a bug in #[differentiate])"),
+        }
+    }
+
+    /// Makes room for `additional` more values.
+    #[inline]
+    pub fn reserve(&mut self, additional: usize) {
+        self.items.reserve(additional);
+    }
+
+    /// The number of values recorded.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether nothing is recorded.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tape;
+
+    #[test]
+    fn last_in_first_out() {
+        let mut t = Tape::new();
+        assert!(t.is_empty());
+        t.reserve(3);
+        for v in [1.0, 2.0, 3.0] {
+            t.push(v);
+        }
+        assert_eq!(t.len(), 3);
+        assert_eq!([t.pop(), t.pop(), t.pop()], [3.0, 2.0, 1.0]);
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "empty tape")]
+    fn popping_an_empty_tape_panics() {
+        Tape::<f64>::new().pop();
+    }
+}
