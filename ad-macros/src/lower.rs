@@ -1144,7 +1144,11 @@ fn unsupported_message(e: &syn::Expr) -> String {
         syn::Expr::Unsafe(_) => "`unsafe` blocks",
         syn::Expr::Break(_) | syn::Expr::Continue(_) => "`break` and `continue`",
         syn::Expr::Let(_) => "`let` expressions",
-        syn::Expr::Block(_) => "labeled blocks",
+        syn::Expr::Block(_) => {
+            return "labeled blocks are not supported by #[differentiate]; use `if`/`else`, or a \
+                    `loop` that ends with `break value`"
+                .into()
+        }
         _ => "this kind of expression",
     };
     format!("{what} cannot be differentiated by #[differentiate]; rewrite this part with arithmetic on `f64`/`f32` values")

@@ -1,10 +1,10 @@
 use ad::differentiate;
 
 #[differentiate(forward)]
-fn f(x: f64, n: usize) -> f64 {
-    match n {
-        0 => x,
-        _ => x * x,
+fn f(x: f64, k: i32) -> f64 {
+    match k {
+        n @ 1..=3 => x * n as f64,
+        _ => x,
     }
 }
 
