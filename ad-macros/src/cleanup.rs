@@ -209,6 +209,7 @@ fn sink_in(
 
 fn propagate_copies(f: &mut Function) {
     let cells = cells(&f.stmts);
+    let params: HashSet<Var> = f.params.iter().map(|p| p.var).collect();
     let mut subst: HashMap<Var, Expr> = HashMap::new();
     walk(&f.stmts, &mut |s| {
         if let Stmt::Let {
@@ -222,8 +223,9 @@ fn propagate_copies(f: &mut Function) {
                 let copy = match (&f.vars[v.0 as usize].origin, expr) {
                     (Origin::Temp, Expr::Lit(_) | Expr::Path(_) | Expr::Zero) => true,
                     (Origin::Temp, Expr::Var(src)) => !cells.contains(src),
+                    // Adjoint copies, except those of parameters (returned under their name).
                     (Origin::Adjoint(x), Expr::Var(src)) => {
-                        matches!(f.vars[x.0 as usize].origin, Origin::Temp) && !cells.contains(src)
+                        !params.contains(x) && !cells.contains(src)
                     }
                     _ => false,
                 };
@@ -304,64 +306,82 @@ fn fold_adjoint_declarations(block: &mut Block) {
             fold_adjoint_declarations(b);
         }
     }
-    let mut i = 0;
-    while i < block.len() {
-        if let Stmt::Let {
+    // Where each variable is mentioned (read or written, nested blocks included).
+    let mut seen: HashMap<Var, Vec<usize>> = HashMap::new();
+    for (i, s) in block.iter().enumerate() {
+        let mut here = HashSet::new();
+        walk(std::slice::from_ref(s), &mut |t| {
+            t.visit_reads(&mut |u| {
+                here.insert(u);
+            });
+            if let Stmt::Assign { var, .. } | Stmt::Declare { var } = t {
+                here.insert(*var);
+            }
+        });
+        for v in here {
+            seen.entry(v).or_default().push(i);
+        }
+    }
+    let mut moves: HashMap<usize, usize> = HashMap::new(); // first update → declaration
+    for (i, s) in block.iter().enumerate() {
+        let Stmt::Let {
             vars,
             mutable: true,
             expr: Expr::Zero,
             ..
-        } = &block[i]
+        } = s
+        else {
+            continue;
+        };
+        let [Some(v)] = vars.as_slice() else { continue };
+        let Some(&j) = seen.get(v).and_then(|at| at.iter().find(|&&j| j > i)) else {
+            continue;
+        };
+        if let Stmt::Assign {
+            var,
+            op: AssignOp::Add | AssignOp::Sub,
+            expr,
+        } = &block[j]
         {
-            if let [Some(v)] = vars.as_slice() {
-                let v = *v;
-                let first = block[i + 1..].iter().position(|s| mentions(s, v));
-                if let Some(k) = first {
-                    let j = i + 1 + k;
-                    if let Stmt::Assign {
-                        var,
-                        op: op @ (AssignOp::Add | AssignOp::Sub),
-                        expr,
-                    } = &block[j]
-                    {
-                        let reads_itself = {
-                            let mut r = false;
-                            expr.visit_vars(&mut |u| r |= u == v);
-                            r
-                        };
-                        if *var == v && !reads_itself {
-                            let value = if *op == AssignOp::Sub {
-                                Expr::neg(expr.clone())
-                            } else {
-                                expr.clone()
-                            };
-                            block.remove(j);
-                            if let Stmt::Let { expr, .. } = &mut block[i] {
-                                *expr = value;
-                            }
-                            // The declaration now happens where the first update was.
-                            let decl = block.remove(i);
-                            block.insert(j - 1, decl);
-                            continue;
-                        }
-                    }
-                }
+            let mut reads_itself = false;
+            expr.visit_vars(&mut |u| reads_itself |= u == *v);
+            if var == v && !reads_itself {
+                moves.insert(j, i);
             }
         }
-        i += 1;
     }
-}
-
-/// Whether a statement (or anything nested in it) reads or writes `v`.
-fn mentions(s: &Stmt, v: Var) -> bool {
-    let mut found = false;
-    walk(&vec![s.clone()], &mut |t| {
-        t.visit_reads(&mut |u| found |= u == v);
-        if let Stmt::Assign { var, .. } | Stmt::Declare { var } = t {
-            found |= *var == v;
+    if moves.is_empty() {
+        return;
+    }
+    let removed: HashSet<usize> = moves.values().copied().collect();
+    let old = std::mem::take(block);
+    let mut decls: HashMap<usize, Stmt> = HashMap::new();
+    for (i, s) in old.iter().enumerate() {
+        if removed.contains(&i) {
+            decls.insert(i, s.clone());
         }
-    });
-    found
+    }
+    for (j, s) in old.into_iter().enumerate() {
+        if removed.contains(&j) {
+            continue;
+        }
+        match (moves.get(&j), s) {
+            (Some(i), Stmt::Assign { op, expr, .. }) => {
+                let mut decl = decls
+                    .remove(i)
+                    .unwrap_or(Stmt::Item(proc_macro2::TokenStream::new()));
+                if let Stmt::Let { expr: e, .. } = &mut decl {
+                    *e = if op == AssignOp::Sub {
+                        Expr::neg(expr)
+                    } else {
+                        expr
+                    };
+                }
+                block.push(decl);
+            }
+            (_, s) => block.push(s),
+        }
+    }
 }
 
 /// Liveness-based removal of dead definitions and stores, over structured code with jumps.

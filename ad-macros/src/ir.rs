@@ -482,7 +482,7 @@ impl Stmt {
 }
 
 /// Calls `f` on every statement of `block`, nested ones included, parents first.
-pub fn walk(block: &Block, f: &mut impl FnMut(&Stmt)) {
+pub fn walk(block: &[Stmt], f: &mut impl FnMut(&Stmt)) {
     for s in block {
         f(s);
         for b in s.blocks() {

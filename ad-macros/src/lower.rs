@@ -483,7 +483,7 @@ impl Lowerer<'_> {
                     return Value::Never;
                 }
                 let hint = place_name(&b.left);
-                let new = self.binary(op, old, rhs, hint.as_deref(), b.span());
+                let new = self.binary(op, old, rhs, hint.as_deref(), b.op.span());
                 self.assign(&b.left, new);
                 Value::Unit
             }
@@ -634,9 +634,9 @@ impl Lowerer<'_> {
                     hint,
                     kind,
                     Expr::Unary(op, Box::new(Expr::Var(a))),
-                    u.span(),
+                    u.op.span(),
                 );
-                self.types.same(a, v, u.span(), self.diag);
+                self.types.same(a, v, u.op.span(), self.diag);
                 Value::Scalar(v)
             }
             syn::Expr::Binary(b) => match binary_op(&b.op) {
@@ -644,7 +644,7 @@ impl Lowerer<'_> {
                 Some(op) => {
                     let lhs = self.expr(&b.left, None);
                     let rhs = self.expr(&b.right, None);
-                    self.binary(op, lhs, rhs, hint, b.span())
+                    self.binary(op, lhs, rhs, hint, b.op.span())
                 }
                 None => {
                     self.statement(e);
@@ -667,7 +667,7 @@ impl Lowerer<'_> {
                     hint,
                     kind,
                     Expr::Cast(Box::new(Expr::Var(a)), c.ty.clone()),
-                    c.span(),
+                    c.as_token.span,
                 ))
             }
             syn::Expr::MethodCall(m) => self.method_call(m, hint),
@@ -916,7 +916,7 @@ impl Lowerer<'_> {
         }
         let mut args = vec![&*m.receiver];
         args.extend(m.args.iter());
-        self.primitive(&m.method, &args, None, true, hint, m.span())
+        self.primitive(&m.method, &args, None, true, hint, m.method.span())
     }
 
     fn call(&mut self, c: &syn::ExprCall, hint: Option<&str>) -> Value {
@@ -945,9 +945,9 @@ impl Lowerer<'_> {
                     let ident = &segs[0].ident;
                     let ty: syn::Type = syn::parse_quote!(#ident);
                     let expr = Expr::Cast(Box::new(Expr::Var(a)), Box::new(ty));
-                    return Value::Scalar(self.define(hint, Kind::Float(w), expr, c.span()));
+                    return Value::Scalar(self.define(hint, Kind::Float(w), expr, c.func.span()));
                 }
-                return self.primitive(&segs[1].ident, &args, Some(w), false, hint, c.span());
+                return self.primitive(&segs[1].ident, &args, Some(w), false, hint, c.func.span());
             }
         }
         let mut vars = Vec::new();
@@ -961,7 +961,7 @@ impl Lowerer<'_> {
             func: func.clone(),
             args: vars.into_iter().map(Expr::Var).collect(),
         };
-        Value::Scalar(self.define(hint, Kind::Unknown, expr, c.span()))
+        Value::Scalar(self.define(hint, Kind::Unknown, expr, c.func.span()))
     }
 
     /// A method of the scalar types, called as `recv.name(args)` or `f64::name(recv, args)`.

@@ -135,3 +135,27 @@ snapshot!(
         }
     }
 );
+
+/// A 3000-term sum once overflowed the stack in emission; generated expressions are now
+/// bounded in depth. Runs on a thread with a stack like rustc's macro thread.
+#[test]
+fn long_flat_expression_does_not_overflow() {
+    let handle = std::thread::Builder::new()
+        .stack_size(32 << 20)
+        .spawn(|| {
+            let terms: Vec<proc_macro2::TokenStream> = (0..3000)
+                .map(|i| {
+                    let c = proc_macro2::Literal::f64_suffixed(1.0 + f64::from(i) / 1000.0);
+                    quote!(x * #c)
+                })
+                .collect();
+            let item = quote! { fn long_sum(x: f64) -> f64 { #(#terms)+* } };
+            let out = expand(quote!(forward, reverse), item).to_string();
+            assert!(out.contains("fn long_sum_jvp") && out.contains("fn long_sum_vjp"));
+            assert!(!out.contains("compile_error"));
+        })
+        .expect("spawn");
+    handle
+        .join()
+        .expect("expansion of a 3000-term sum panicked");
+}

@@ -196,7 +196,7 @@ impl Lowerer<'_> {
             Some((_, els)) => self.with_block(|l| l.expr(els, None)),
             None => (Vec::new(), Value::Unit),
         };
-        self.join(c, then, tv, els, ev, hint, e.span())
+        self.join(c, then, tv, els, ev, hint, e.if_token.span)
     }
 
     /// `a && b` and `a || b` evaluate `b` only when needed: as an `if` when `b` does work
@@ -210,12 +210,12 @@ impl Lowerer<'_> {
         let Some(a) = self.scalar(&b.left) else {
             return Value::Error;
         };
-        self.types.fact(a, Kind::Bool, b.left.span(), self.diag);
+        self.types.fact(a, Kind::Bool, b.op.span(), self.diag);
         let (rhs_block, rhs) = self.with_block(|l| l.scalar(&b.right));
         let Some(r) = rhs else {
             return Value::Error;
         };
-        self.types.fact(r, Kind::Bool, b.right.span(), self.diag);
+        self.types.fact(r, Kind::Bool, b.op.span(), self.diag);
         let cheap = rhs_block.iter().all(|s| match s {
             Stmt::Let { expr, .. } => !matches!(
                 expr,
@@ -229,11 +229,11 @@ impl Lowerer<'_> {
                 hint,
                 Kind::Bool,
                 Expr::bin(op, Expr::Var(a), Expr::Var(r)),
-                b.span(),
+                b.op.span(),
             );
             return Value::Scalar(v);
         }
-        let constant = self.define(None, Kind::Bool, Expr::Bool(op == BinOp::Or), b.span());
+        let constant = self.define(None, Kind::Bool, Expr::Bool(op == BinOp::Or), b.op.span());
         let (then, tv, els, ev) = match op {
             BinOp::And => (
                 rhs_block,
@@ -248,7 +248,7 @@ impl Lowerer<'_> {
                 Value::Scalar(r),
             ),
         };
-        self.join(a, then, tv, els, ev, hint, b.span())
+        self.join(a, then, tv, els, ev, hint, b.op.span())
     }
 
     pub(super) fn match_expr(&mut self, m: &syn::ExprMatch, hint: Option<&str>) -> Value {
@@ -256,7 +256,7 @@ impl Lowerer<'_> {
         let Some(s) = self.scalar(&m.expr) else {
             return Value::Error;
         };
-        self.arms(s, &m.arms, hint, m.span())
+        self.arms(s, &m.arms, hint, m.match_token.span)
     }
 
     /// The arms of a `match` as a chain of `if`s. The last arm needs no test: the match is
