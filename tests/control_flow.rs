@@ -16,6 +16,8 @@ mod common;
 
 #[path = "control_flow/branches.rs"]
 mod branches;
+#[path = "control_flow/checkpoint.rs"]
+mod checkpoint;
 #[path = "control_flow/early_exit.rs"]
 mod early_exit;
 #[path = "control_flow/for_loops.rs"]

@@ -41,35 +41,65 @@ fn fold_cells_in(block: &mut Block, uses: &HashMap<Var, usize>, vars: &[crate::i
             fold_cells_in(b, uses, vars);
         }
     }
+    let cells = cells(block);
+    let mut i = 0;
+    while i < block.len() {
+        let src = match &block[i] {
+            Stmt::Let {
+                vars,
+                mutable: true,
+                expr: Expr::Var(src),
+                ..
+            } if vars.len() == 1 && uses.get(src) == Some(&1) => *src,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // The value's definition, earlier in this block, pure and reading no cell.
+        let def = block[..i].iter().position(|s| {
+            matches!(s, Stmt::Let { vars, mutable: false, expr, .. }
+            if vars.as_slice() == [Some(src)] && !expr.has_effects() && {
+                let mut reads_cell = false;
+                expr.visit_vars(&mut |u| reads_cell |= cells.contains(&u));
+                !reads_cell
+            })
+        });
+        if let Some(d) = def {
+            if let Stmt::Let { expr, .. } = block.remove(d) {
+                if let Stmt::Let { expr: init, .. } = &mut block[i - 1] {
+                    *init = expr;
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    let _ = vars;
+    // `let y_1 = e; y = y_1;` → `y = e;`
     let mut i = 0;
     while i + 1 < block.len() {
         let fold = match (&block[i], &block[i + 1]) {
             (
                 Stmt::Let {
-                    vars: a,
+                    vars,
                     mutable: false,
                     expr,
                     ..
                 },
-                Stmt::Let {
-                    vars: b,
-                    mutable: true,
+                Stmt::Assign {
+                    op: AssignOp::Set,
                     expr: Expr::Var(src),
                     ..
                 },
-            ) => match (a.as_slice(), b.as_slice()) {
-                ([Some(a)], [Some(_)]) if a == src && uses.get(a) == Some(&1) => Some(expr.clone()),
-                _ => None,
-            },
+            ) if vars.as_slice() == [Some(*src)] && uses.get(src) == Some(&1) => Some(expr.clone()),
             _ => None,
         };
-        if let Some(init) = fold {
-            let first = block.remove(i);
-            if let Stmt::Let { expr, .. } = &mut block[i] {
-                *expr = init;
+        if let Some(e) = fold {
+            block.remove(i);
+            if let Stmt::Assign { expr, .. } = &mut block[i] {
+                *expr = e;
             }
-            // The cell takes over the name the value had.
-            let _ = (first, vars);
         }
         i += 1;
     }

@@ -322,6 +322,14 @@ impl Emitter<'_> {
                     let k = self.expr(k, 0);
                     quote!(#out.step_by(#k))
                 }
+                Adaptor::Skip(k) => {
+                    let k = self.expr(k, 0);
+                    quote!(#out.skip(#k))
+                }
+                Adaptor::Take(k) => {
+                    let k = self.expr(k, 0);
+                    quote!(#out.take(#k))
+                }
             };
         }
         out

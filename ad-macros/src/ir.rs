@@ -180,12 +180,16 @@ pub struct Iter {
     pub end: Expr,
     pub inclusive: bool,
     pub adaptors: Vec<Adaptor>,
+    /// `ad::checkpoint(range, k)`: reverse mode snapshots the loop every `k` iterations.
+    pub checkpoint: Option<Expr>,
 }
 
 #[derive(Clone, Debug)]
 pub enum Adaptor {
     Rev,
     StepBy(Expr),
+    Skip(Expr),
+    Take(Expr),
 }
 
 impl Iter {
@@ -204,10 +208,27 @@ impl Iter {
         self.start.visit_vars(f);
         self.end.visit_vars(f);
         for a in &self.adaptors {
-            if let Adaptor::StepBy(k) = a {
+            if let Adaptor::StepBy(k) | Adaptor::Skip(k) | Adaptor::Take(k) = a {
                 k.visit_vars(f);
             }
         }
+        if let Some(k) = &self.checkpoint {
+            k.visit_vars(f);
+        }
+    }
+
+    /// The expressions of the iterator, for rewriting.
+    pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
+        let mut v = vec![&mut self.start, &mut self.end];
+        for a in &mut self.adaptors {
+            if let Adaptor::StepBy(k) | Adaptor::Skip(k) | Adaptor::Take(k) = a {
+                v.push(k);
+            }
+        }
+        if let Some(k) = &mut self.checkpoint {
+            v.push(k);
+        }
+        v
     }
 }
 
@@ -454,25 +475,9 @@ impl Stmt {
             | Stmt::Assign { expr, .. }
             | Stmt::Push { value: expr, .. } => vec![expr],
             Stmt::If { cond, .. } => vec![cond],
-            Stmt::Reserve { iter, .. } => {
-                let mut v = vec![&mut iter.start, &mut iter.end];
-                for a in &mut iter.adaptors {
-                    if let Adaptor::StepBy(k) = a {
-                        v.push(k);
-                    }
-                }
-                v
-            }
+            Stmt::Reserve { iter, .. } => iter.exprs_mut(),
             Stmt::Loop(l) => match &mut l.kind {
-                LoopKind::For { iter, .. } => {
-                    let mut v = vec![&mut iter.start, &mut iter.end];
-                    for a in &mut iter.adaptors {
-                        if let Adaptor::StepBy(k) = a {
-                            v.push(k);
-                        }
-                    }
-                    v
-                }
+                LoopKind::For { iter, .. } => iter.exprs_mut(),
                 LoopKind::While { test, .. } => vec![test],
                 LoopKind::Infinite => Vec::new(),
             },

@@ -170,8 +170,14 @@ impl Lowerer<'_> {
         let loads = std::mem::take(&mut self.loads);
         let out = f(self);
         let block = std::mem::replace(&mut self.fun.stmts, saved);
+        let mut assigned = HashSet::new();
+        crate::ir::walk(&block, &mut |s| {
+            if let Stmt::Assign { var, .. } = s {
+                assigned.insert(*var);
+            }
+        });
         self.loads = loads;
-        self.loads.clear();
+        self.loads.retain(|c, _| !assigned.contains(c));
         (block, out)
     }
 

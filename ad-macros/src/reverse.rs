@@ -17,8 +17,8 @@
 use crate::activity::{self, Activity};
 use crate::diag::Diagnostics;
 use crate::ir::{
-    cells, AssignOp, BinOp, Block, Expr, Function, Iter, Loop, LoopId, LoopKind, Origin, Param,
-    Stmt, Ty, UnOp, Var,
+    cells, Adaptor, AssignOp, BinOp, Block, Expr, Function, Iter, Loop, LoopId, LoopKind, Origin,
+    Param, Stmt, Ty, UnOp, Var,
 };
 use crate::primitives;
 use crate::signature::Shape;
@@ -236,16 +236,27 @@ impl Reverse {
                 }
             }
             record.sort();
+            // One tape per type, holding a tuple per execution of the block: one push and
+            // one pop per iteration, and no padding between floats.
+            let mut groups: Vec<(Ty, Vec<Var>)> = Vec::new();
             for v in record {
-                let tape = self.fresh(Origin::Tape(v), Ty::Opaque);
+                let ty = self.f.ty(v);
+                match groups.iter_mut().find(|(t, _)| *t == ty) {
+                    Some((_, vs)) => vs.push(v),
+                    None => groups.push((ty, vec![v])),
+                }
+            }
+            for (_, vs) in groups {
+                let tape = self.fresh(Origin::Tape(vs[0]), Ty::Opaque);
                 self.tapes.push(tape);
                 recorded.push(tape);
-                fwd.push(Stmt::Push {
-                    tape,
-                    value: Expr::Var(v),
-                });
+                let value = match vs.as_slice() {
+                    [v] => Expr::Var(*v),
+                    _ => Expr::Tuple(vs.iter().copied().map(Expr::Var).collect()),
+                };
+                fwd.push(Stmt::Push { tape, value });
                 prefix.push(Stmt::Let {
-                    vars: vec![Some(v)],
+                    vars: vs.into_iter().map(Some).collect(),
                     mutable: false,
                     expr: Expr::Pop(tape),
                     span: Span::call_site(),
@@ -376,6 +387,11 @@ impl Reverse {
     fn looped(&mut self, l: &Loop, fwd: &mut Block, rev: &mut Block, free: &mut BTreeSet<Var>) {
         let mut body = self.block(&l.body, None);
         match &l.kind {
+            LoopKind::For { var, iter } if iter.checkpoint.is_some() => {
+                body.free.remove(var);
+                free.extend(body.free.iter().copied());
+                self.checkpointed(l, *var, iter, body, fwd, rev, free);
+            }
             LoopKind::For { var, iter } => {
                 body.free.remove(var);
                 for tape in &body.recorded {
@@ -446,6 +462,7 @@ impl Reverse {
                                 end: Expr::Var(trips),
                                 inclusive: false,
                                 adaptors: Vec::new(),
+                                checkpoint: None,
                             },
                         },
                         body: body.rev,
@@ -453,6 +470,206 @@ impl Reverse {
                 }
             }
         }
+    }
+
+    /// A loop under `ad::checkpoint(a..b, k)`. The forward sweep runs the primal body and
+    /// pushes a snapshot of the loop's state (the cells it reads or writes) every `k`
+    /// iterations. The adjoint sweep goes through the segments backwards: it restores a
+    /// segment's snapshot, re-runs the segment recording as usual, then reverses it.
+    #[allow(clippy::too_many_arguments)]
+    fn checkpointed(
+        &mut self,
+        l: &Loop,
+        var: Var,
+        iter: &Iter,
+        body: Swept,
+        fwd: &mut Block,
+        rev: &mut Block,
+        free: &mut BTreeSet<Var>,
+    ) {
+        let k = iter.checkpoint.clone().unwrap_or(Expr::Usize(1));
+        let mut plain = iter.clone();
+        plain.checkpoint = None;
+        // The state: cells the body mentions that live outside it.
+        let mut inside = HashSet::new();
+        let mut mentioned = BTreeSet::new();
+        crate::ir::walk(&l.body, &mut |s| {
+            match s {
+                Stmt::Let { vars, .. } => inside.extend(vars.iter().flatten().copied()),
+                Stmt::Declare { var } => {
+                    inside.insert(*var);
+                }
+                Stmt::Assign { var, .. } => {
+                    mentioned.insert(*var);
+                }
+                _ => {}
+            }
+            s.visit_reads(&mut |v| {
+                mentioned.insert(v);
+            });
+        });
+        let state: Vec<Var> = mentioned
+            .into_iter()
+            .filter(|v| self.cells.contains(v) && !inside.contains(v))
+            .collect();
+        let snaps: Vec<Var> = state
+            .iter()
+            .map(|c| {
+                let t = self.fresh(Origin::Tape(*c), Ty::Opaque);
+                self.tapes.push(t);
+                t
+            })
+            .collect();
+        let span = Span::call_site();
+        let let_ = |v: Var, expr: Expr| Stmt::Let {
+            vars: vec![Some(v)],
+            mutable: false,
+            expr,
+            span,
+        };
+        // Forward: the primal loop, counting iterations and taking snapshots.
+        let step = self.fresh(Origin::Named("step"), Ty::Int);
+        fwd.push(Stmt::Let {
+            vars: vec![Some(step)],
+            mutable: true,
+            expr: Expr::Usize(0),
+            span,
+        });
+        let (now, due) = (
+            self.fresh(Origin::Temp, Ty::Int),
+            self.fresh(Origin::Temp, Ty::Bool),
+        );
+        let mut first = vec![
+            let_(now, Expr::Var(step)),
+            let_(
+                due,
+                Expr::bin(
+                    BinOp::Eq,
+                    Expr::bin(BinOp::Rem, Expr::Var(now), k.clone()),
+                    Expr::Usize(0),
+                ),
+            ),
+            Stmt::If {
+                cond: Expr::Var(due),
+                then: state
+                    .iter()
+                    .zip(&snaps)
+                    .map(|(c, t)| Stmt::Push {
+                        tape: *t,
+                        value: Expr::Var(*c),
+                    })
+                    .collect(),
+                els: Vec::new(),
+            },
+        ];
+        first.extend(l.body.iter().cloned());
+        first.push(Stmt::Assign {
+            var: step,
+            op: AssignOp::Add,
+            expr: Expr::Usize(1),
+        });
+        fwd.push(Stmt::Loop(Box::new(Loop {
+            id: l.id,
+            label: l.label.clone(),
+            kind: LoopKind::For {
+                var,
+                iter: plain.clone(),
+            },
+            body: first,
+        })));
+        let trips = self.fresh(Origin::Named("trips"), Ty::Int);
+        fwd.push(let_(trips, Expr::Var(step)));
+        free.insert(trips);
+        k.visit_vars(&mut |v| {
+            free.insert(v);
+        });
+        plain.visit_vars(&mut |v| {
+            free.insert(v);
+        });
+        // Reverse: segment by segment, last first.
+        let (seg, lo, len) = (
+            self.fresh(Origin::Named("segment"), Ty::Int),
+            self.fresh(Origin::Temp, Ty::Int),
+            self.fresh(Origin::Temp, Ty::Int),
+        );
+        let mut segment: Block = state
+            .iter()
+            .zip(&snaps)
+            .map(|(c, t)| Stmt::Assign {
+                var: *c,
+                op: AssignOp::Set,
+                expr: Expr::Pop(*t),
+            })
+            .collect();
+        segment.push(let_(lo, Expr::bin(BinOp::Mul, Expr::Var(seg), k.clone())));
+        // len = (trips - lo).min(k)
+        segment.push(let_(
+            len,
+            Expr::Method {
+                name: syn::Ident::new("min", span),
+                recv: Ty::Int,
+                args: vec![
+                    Expr::bin(BinOp::Sub, Expr::Var(trips), Expr::Var(lo)),
+                    k.clone(),
+                ],
+            },
+        ));
+        let mut part = plain.clone();
+        part.adaptors = vec![Adaptor::Skip(Expr::Var(lo)), Adaptor::Take(Expr::Var(len))];
+        for tape in &body.recorded {
+            segment.push(Stmt::Reserve {
+                tape: *tape,
+                iter: part.clone(),
+            });
+        }
+        segment.push(Stmt::Loop(Box::new(Loop {
+            id: LoopId(self.next_loop),
+            label: None,
+            kind: LoopKind::For {
+                var,
+                iter: part.clone(),
+            },
+            body: body.fwd,
+        })));
+        self.next_loop += 1;
+        if !body.rev.is_empty() {
+            segment.push(Stmt::Loop(Box::new(Loop {
+                id: LoopId(self.next_loop),
+                label: None,
+                kind: LoopKind::For {
+                    var,
+                    iter: part.reversed(),
+                },
+                body: body.rev,
+            })));
+            self.next_loop += 1;
+        }
+        // segments = ceil(trips / k)
+        let count = Expr::bin(
+            BinOp::Div,
+            Expr::bin(
+                BinOp::Add,
+                Expr::Var(trips),
+                Expr::bin(BinOp::Sub, k.clone(), Expr::Usize(1)),
+            ),
+            k,
+        );
+        rev.push(Stmt::Loop(Box::new(Loop {
+            id: LoopId(self.next_loop),
+            label: None,
+            kind: LoopKind::For {
+                var: seg,
+                iter: Iter {
+                    start: Expr::Usize(0),
+                    end: count,
+                    inclusive: false,
+                    adaptors: vec![Adaptor::Rev],
+                    checkpoint: None,
+                },
+            },
+            body: segment,
+        })));
+        self.next_loop += 1;
     }
 
     /// A `let`: its forward form, and the adjoint of its operation.

@@ -16,9 +16,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod checkpoint;
 pub mod float;
 pub mod rules;
 mod tape;
 
+pub use checkpoint::checkpoint;
 pub use float::Float;
 pub use tape::Tape;

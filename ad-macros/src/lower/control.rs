@@ -41,6 +41,21 @@ impl<'ast> Visit<'ast> for Assigned {
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
+/// The local names a piece of syntax reads.
+#[derive(Default)]
+struct Read(BTreeSet<String>);
+
+impl<'ast> Visit<'ast> for Read {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        use syn::ext::IdentExt;
+        if let Some(i) = p.path.get_ident() {
+            self.0.insert(i.unraw().to_string());
+        }
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
 fn place_root(place: &syn::Expr) -> Option<String> {
     use syn::ext::IdentExt;
     match place {
@@ -91,6 +106,27 @@ impl Lowerer<'_> {
             }
             other => other,
         }
+    }
+
+    /// Loads, before a loop, the cells its body reads but never assigns, and returns them as
+    /// bindings for the body: their value is the same in every iteration, so reverse mode has
+    /// nothing to record for them per iteration.
+    fn invariant_loads(
+        &mut self,
+        visit: impl Fn(&mut Read, &mut Assigned),
+    ) -> HashMap<String, Value> {
+        let (mut read, mut assigned) = (Read::default(), Assigned::default());
+        visit(&mut read, &mut assigned);
+        let mut out = HashMap::new();
+        for name in read.0.difference(&assigned.0) {
+            if let Some(v) = self.lookup(name) {
+                if has_cell(&v, &self.cells) {
+                    let loaded = self.load(v);
+                    out.insert(name.clone(), loaded);
+                }
+            }
+        }
+        out
     }
 
     /// Cells shaped like `model` (`let r;`), declared in the current block.
@@ -442,6 +478,10 @@ impl Lowerer<'_> {
             return Value::Error;
         };
         self.materialize(&assigned_in(|a| a.visit_block(&f.body)));
+        let invariant = self.invariant_loads(|r, a| {
+            r.visit_block(&f.body);
+            a.visit_block(&f.body);
+        });
         let (name, origin) = match &*f.pat {
             syn::Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => {
                 let n = super::UnrawString::unraw_string(&pi.ident);
@@ -460,7 +500,7 @@ impl Lowerer<'_> {
         }
         let id = self.push_loop(f.label.as_ref());
         let (body, _) = self.with_block(|l| {
-            l.scopes.push(HashMap::new());
+            l.scopes.push(invariant);
             if let Some(n) = &name {
                 l.bind(n, Value::Scalar(var));
             }
@@ -468,6 +508,13 @@ impl Lowerer<'_> {
             l.scopes.pop();
         });
         let ctx = self.loops.pop();
+        if iter.checkpoint.is_some() && leaves_loop(&body, id) {
+            self.diag.error(
+                &f.expr,
+                "a checkpointed loop may not `break`, `return` or `continue` an outer loop; \
+                 remove `checkpoint` or restructure the loop",
+            );
+        }
         self.fun.stmts.push(Stmt::Loop(Box::new(Loop {
             id,
             label: ctx.and_then(|c| c.label),
@@ -499,7 +546,28 @@ impl Lowerer<'_> {
                     end: Expr::Var(end),
                     inclusive: matches!(r.limits, syn::RangeLimits::Closed(_)),
                     adaptors: Vec::new(),
+                    checkpoint: None,
                 })
+            }
+            // `ad::checkpoint(a..b, k)`
+            syn::Expr::Call(c)
+                if c.args.len() == 2
+                    && matches!(&*c.func, syn::Expr::Path(p)
+                        if p.path.segments.last().is_some_and(|s| s.ident == "checkpoint")) =>
+            {
+                let mut it = self.iter(&c.args[0])?;
+                if !it.adaptors.is_empty() || it.inclusive {
+                    self.diag.error(
+                        &c.args[0],
+                        "`checkpoint` takes a plain range `a..b`; put `.rev()` or `.step_by(k)` \
+                         loops in their own function or leave them unmarked",
+                    );
+                    return None;
+                }
+                let k = self.scalar(&c.args[1])?;
+                self.types.fact(k, Kind::Int, c.args[1].span(), self.diag);
+                it.checkpoint = Some(Expr::Var(k));
+                Some(it)
             }
             syn::Expr::MethodCall(m) if m.method == "rev" && m.args.is_empty() => {
                 let mut it = self.iter(&m.receiver)?;
@@ -525,8 +593,16 @@ impl Lowerer<'_> {
             a.visit_expr(&w.cond);
             a.visit_block(&w.body);
         }));
+        let invariant = self.invariant_loads(|r, a| {
+            r.visit_expr(&w.cond);
+            r.visit_block(&w.body);
+            a.visit_expr(&w.cond);
+            a.visit_block(&w.body);
+        });
+        self.scopes.push(invariant);
         let (cond, c) = self.with_block(|l| l.condition(&w.cond));
         let Some(c) = c else {
+            self.scopes.pop();
             return Value::Error;
         };
         if cond
@@ -541,6 +617,7 @@ impl Lowerer<'_> {
         let id = self.push_loop(w.label.as_ref());
         let (body, _) = self.with_block(|l| l.block(&w.body, false));
         let ctx = self.loops.pop();
+        self.scopes.pop();
         self.fun.stmts.push(Stmt::Loop(Box::new(Loop {
             id,
             label: ctx.and_then(|c| c.label),
@@ -555,9 +632,15 @@ impl Lowerer<'_> {
 
     pub(super) fn infinite_loop(&mut self, l: &syn::ExprLoop) -> Value {
         self.materialize(&assigned_in(|a| a.visit_block(&l.body)));
+        let invariant = self.invariant_loads(|r, a| {
+            r.visit_block(&l.body);
+            a.visit_block(&l.body);
+        });
         let at = self.fun.stmts.len();
         let id = self.push_loop(l.label.as_ref());
+        self.scopes.push(invariant);
         let (body, _) = self.with_block(|lw| lw.block(&l.body, false));
+        self.scopes.pop();
         let Some(ctx) = self.loops.pop() else {
             return Value::Error;
         };
@@ -632,10 +715,33 @@ impl Lowerer<'_> {
     }
 }
 
+/// Whether the body of loop `id` can leave it early (`break`, `return`, or a jump to an
+/// outer loop); `continue` of the loop itself is fine.
+fn leaves_loop(body: &[Stmt], id: LoopId) -> bool {
+    let mut inner = std::collections::HashSet::new();
+    crate::ir::walk(body, &mut |s| {
+        if let Stmt::Loop(l) = s {
+            inner.insert(l.id);
+        }
+    });
+    let mut leaves = false;
+    crate::ir::walk(body, &mut |s| match s {
+        Stmt::Return(_) => leaves = true,
+        Stmt::Break(t) => leaves |= !inner.contains(t),
+        Stmt::Continue(t) => leaves |= *t != id && !inner.contains(t),
+        _ => {}
+    });
+    leaves
+}
+
 /// Whether a pattern name is a constant (`MAX => ..`) rather than a binding.
 fn is_constant_name(ident: &syn::Ident) -> bool {
     let s = ident.to_string();
     s.chars().any(|c| c.is_ascii_uppercase()) && !s.chars().any(|c| c.is_ascii_lowercase())
+}
+
+fn has_cell(value: &Value, cells: &std::collections::HashSet<Var>) -> bool {
+    leaves(value).iter().any(|v| cells.contains(v))
 }
 
 fn leaves(value: &Value) -> Vec<Var> {
