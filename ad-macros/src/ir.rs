@@ -232,6 +232,8 @@ impl Iter {
     }
 }
 
+// The IR is built once per function and never stored in bulk: variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum LoopKind {
     /// `for var in iter`
@@ -251,6 +253,7 @@ pub struct Loop {
     pub body: Block,
 }
 
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Stmt {
     /// `let v = e;` (one variable) or `let (a, _, b) = e;` (several; `None` binds `_`).

@@ -7,7 +7,7 @@
 /// segment: memory falls from `n` iterations' records to `n / k` snapshots plus `k`
 /// iterations' records, for the price of running the loop's primal once more.
 ///
-/// The range must be `a..b` over `usize`, `u32` or `i32` (the segments are replayed with
+/// `every` must be at least 1. The range must be `a..b` over `usize`, `u32` or `i32` (the segments are replayed with
 /// `skip`/`take`/`rev`), and the loop must not `break`, `return`, or `continue` an outer loop.
 #[inline]
 pub fn checkpoint<I: Iterator>(range: I, every: usize) -> I {
