@@ -645,15 +645,11 @@ impl Reverse {
             self.next_loop += 1;
         }
         // segments = ceil(trips / k)
-        let count = Expr::bin(
-            BinOp::Div,
-            Expr::bin(
-                BinOp::Add,
-                Expr::Var(trips),
-                Expr::bin(BinOp::Sub, k.clone(), Expr::Usize(1)),
-            ),
-            k,
-        );
+        let count = Expr::Method {
+            name: syn::Ident::new("div_ceil", span),
+            recv: Ty::Int,
+            args: vec![Expr::Var(trips), k],
+        };
         rev.push(Stmt::Loop(Box::new(Loop {
             id: LoopId(self.next_loop),
             label: None,
