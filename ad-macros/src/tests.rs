@@ -136,6 +136,54 @@ snapshot!(
     }
 );
 
+// A loop that overwrites its state: reverse mode records one value and one partial per step.
+snapshot!(
+    snap_euler_loop,
+    quote! {
+        fn euler(y0: f64, k: f64, n: usize) -> f64 {
+            let h = 1.0 / n as f64;
+            let mut y = y0;
+            for _ in 0..n {
+                y += h * (-k * y + y.sin());
+            }
+            y
+        }
+    }
+);
+
+// Branches on an active value, an early return, and a `while` loop with a trip count.
+snapshot!(
+    snap_branches_and_while,
+    quote! {
+        fn f(x: f64, y: f64) -> f64 {
+            let z = if x > y { x * y } else { x.sqrt() + y };
+            if z > 10.0 {
+                return z;
+            }
+            let mut t = z;
+            while t < 10.0 {
+                t = t * 1.5 + x;
+            }
+            t
+        }
+    }
+);
+
+// A checkpointed loop: snapshots in the forward sweep, replayed segments in the adjoint sweep.
+snapshot!(
+    snap_checkpointed_loop,
+    quote!(reverse),
+    quote! {
+        fn f(x: f64, n: usize) -> f64 {
+            let mut y = x;
+            for _ in ad::checkpoint(0..n, 100) {
+                y = y.sin() * x;
+            }
+            y
+        }
+    }
+);
+
 /// A 3000-term sum once overflowed the stack in emission; generated expressions are now
 /// bounded in depth. Runs on a thread with a stack like rustc's macro thread.
 #[test]

@@ -30,7 +30,7 @@ impl<T: Copy> Tape<T> {
     pub fn pop(&mut self) -> T {
         match self.items.pop() {
             Some(v) => v,
-            None => panic!("ad: reverse sweep popped an empty tape (a bug in #[differentiate])"),
+            None => underflow(),
         }
     }
 
@@ -51,6 +51,13 @@ impl<T: Copy> Tape<T> {
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+}
+
+/// Out of the hot path of `pop`.
+#[cold]
+#[inline(never)]
+fn underflow() -> ! {
+    panic!("ad: reverse sweep popped an empty tape (a bug in #[differentiate])")
 }
 
 #[cfg(test)]

@@ -51,9 +51,16 @@ fn checkpointed_gradient_matches_finite_differences() {
             - f(0.8 - d[0] * h, 1.3 - d[1] * h, 0.7 - d[2] * h))
             / (2.0 * h)
     };
-    for (g, d) in [(gy, [1.0, 0.0, 0.0]), (gk, [0.0, 1.0, 0.0]), (ga, [0.0, 0.0, 1.0])] {
+    for (g, d) in [
+        (gy, [1.0, 0.0, 0.0]),
+        (gk, [0.0, 1.0, 0.0]),
+        (ga, [0.0, 0.0, 1.0]),
+    ] {
         let want = fd(d);
-        assert!((g - want).abs() <= 1e-8 * (1.0 + want.abs()), "{g} vs {want}");
+        assert!(
+            (g - want).abs() <= 1e-8 * (1.0 + want.abs()),
+            "{g} vs {want}"
+        );
     }
 }
 
