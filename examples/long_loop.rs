@@ -35,7 +35,10 @@ fn main() {
         .collect();
     let n = args.first().copied().unwrap_or(10_000_000);
     let start = Instant::now();
-    let primal = recorded(0.5, 1.0, 0.3, n);
+    let primal = match args.get(1) {
+        None => recorded(0.5, 1.0, 0.3, n),
+        Some(&every) => checkpointed(0.5, 1.0, 0.3, n, every),
+    };
     let primal_time = start.elapsed();
     let start = Instant::now();
     let (y, gy, gk, ga) = match args.get(1) {
