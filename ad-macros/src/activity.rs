@@ -35,6 +35,8 @@ pub fn dependencies(f: &Function, expr: &Expr) -> Vec<Var> {
     };
     match expr {
         Expr::Var(v) if float(v) => vec![*v],
+        Expr::Load { buf, .. } if matches!(f.ty(*buf), Ty::Buffer(Some(_))) => vec![*buf],
+        Expr::NewBuf { init, .. } => var(init).into_iter().collect(),
         Expr::Unary(UnOp::Neg, a) => var(a).into_iter().collect(),
         Expr::Binary(op, a, b) if op.is_arithmetic() => var(a).into_iter().chain(var(b)).collect(),
         Expr::Cast(a, ty) => match crate::signature::classify(ty) {
@@ -53,11 +55,12 @@ pub fn dependencies(f: &Function, expr: &Expr) -> Vec<Var> {
     }
 }
 
-pub fn analyse(f: &Function, inputs: &[Var], diag: &mut Diagnostics) -> Activity {
+/// `outputs` are the `&mut` buffers whose contents the function returns, besides its value.
+pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnostics) -> Activity {
     let n = f.vars.len();
     // edges[a] = the variables that depend differentiably on a
     let mut edges: Vec<Vec<Var>> = vec![Vec::new(); n];
-    let mut outputs: Vec<Var> = Vec::new();
+    let mut outputs: Vec<Var> = outputs.to_vec();
     let mut collect_outputs = |e: &Expr| e.visit_vars(&mut |v| outputs.push(v));
     if let Some(r) = &f.ret {
         collect_outputs(r);
@@ -67,7 +70,7 @@ pub fn analyse(f: &Function, inputs: &[Var], diag: &mut Diagnostics) -> Activity
             check(f, expr, diag);
             for d in dependencies(f, expr) {
                 for v in vars.iter().flatten() {
-                    if matches!(f.ty(*v), Ty::Float(_)) {
+                    if matches!(f.ty(*v), Ty::Float(_) | Ty::Buffer(Some(_))) {
                         edges[d.0 as usize].push(*v);
                     }
                 }
@@ -76,6 +79,13 @@ pub fn analyse(f: &Function, inputs: &[Var], diag: &mut Diagnostics) -> Activity
         Stmt::Assign { var, expr, .. } => {
             for d in dependencies(f, expr) {
                 edges[d.0 as usize].push(*var);
+            }
+        }
+        Stmt::Store { buf, value, .. } => {
+            if let Expr::Var(v) = value {
+                if matches!(f.ty(*v), Ty::Float(_)) {
+                    edges[v.0 as usize].push(*buf);
+                }
             }
         }
         Stmt::Return(e) => collect_outputs(e),

@@ -416,7 +416,8 @@ fn fold_adjoint_declarations(block: &mut Block) {
 
 /// Liveness-based removal of dead definitions and stores, over structured code with jumps.
 fn remove_dead(f: &mut Function) {
-    let mut live: HashSet<Var> = HashSet::new();
+    // Parameters stay live to the end: stores into `&mut` buffers are the function's results.
+    let mut live: HashSet<Var> = f.params.iter().map(|p| p.var).collect();
     if let Some(r) = &f.ret {
         r.visit_vars(&mut |v| {
             live.insert(v);
@@ -541,6 +542,22 @@ impl Liveness {
                     live.insert(v);
                 });
             }
+            Stmt::Store {
+                buf, index, value, ..
+            } => {
+                if live.contains(buf) {
+                    index.visit_vars(&mut |v| {
+                        live.insert(v);
+                    });
+                    value.visit_vars(&mut |v| {
+                        live.insert(v);
+                    });
+                }
+            }
+            Stmt::CheckLen { a, b } => {
+                live.insert(*a);
+                live.insert(*b);
+            }
             Stmt::Push { tape, value } => {
                 live.insert(*tape);
                 value.visit_vars(&mut |v| {
@@ -572,12 +589,12 @@ impl Liveness {
                     let assigned_later = vars.iter().flatten().any(|v| self.assigned.contains(v));
                     vars.iter().any(Option::is_some) || expr.has_effects() || assigned_later
                 }
-                Stmt::Assign { var, .. } => live.contains(var),
+                Stmt::Assign { var, .. } | Stmt::Store { buf: var, .. } => live.contains(var),
                 // `let r;` stays while an assignment to it does (they follow it).
                 Stmt::Declare { var } => self.assigned.contains(var),
                 _ => true,
             };
-            if let (true, Stmt::Assign { var, .. }) = (keep, &s) {
+            if let (true, Stmt::Assign { var, .. } | Stmt::Store { buf: var, .. }) = (keep, &s) {
                 self.assigned.insert(*var);
             }
             let keep = match &s {
@@ -629,6 +646,7 @@ fn fix_mutability(f: &mut Function) {
     let mut assigned = HashSet::new();
     walk(&f.stmts, &mut |s| match s {
         Stmt::Assign { var, .. }
+        | Stmt::Store { buf: var, .. }
         | Stmt::Push { tape: var, .. }
         | Stmt::Reserve { tape: var, .. } => {
             assigned.insert(*var);

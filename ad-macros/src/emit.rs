@@ -51,6 +51,7 @@ pub fn function(f: &Function, header: &Header, user_idents: &HashSet<String>) ->
         doc,
     } = header;
     let ret_ty = &f.ret_ty;
+    let arrow = (!crate::forward::is_unit(ret_ty)).then(|| quote!(-> #ret_ty));
     let where_clause = &generics.where_clause;
     // Only the lints the derivative's shape can trigger though the user's function did not
     // (`forbid` in the user's crate makes an unneeded `allow` an error).
@@ -66,7 +67,7 @@ pub fn function(f: &Function, header: &Header, user_idents: &HashSet<String>) ->
         #(#attrs)*
         #[doc = #doc]
         #allow
-        #vis fn #name #generics (#(#params),*) -> #ret_ty #where_clause {
+        #vis fn #name #generics (#(#params),*) #arrow #where_clause {
             #(#stmts)*
             #ret
         }
@@ -276,6 +277,31 @@ impl Emitter<'_> {
                 let e = self.expr(e, 0);
                 quote!(return #e;)
             }
+            Stmt::Store {
+                buf,
+                index,
+                op,
+                value,
+            } => {
+                let b = self.var(*buf);
+                let i = self.expr(index, 0);
+                let v = self.expr(value, 0);
+                match op {
+                    AssignOp::Set => quote!(#b[#i] = #v;),
+                    AssignOp::Add => quote!(#b[#i] += #v;),
+                    AssignOp::Sub => quote!(#b[#i] -= #v;),
+                }
+            }
+            Stmt::CheckLen { a, b } => {
+                let (an, bn) = (self.var(*a), self.var(*b));
+                let message = format!(
+                    "`{}` has length {{}} but `{}` has length {{}}: a tangent or adjoint buffer \
+                     must have the length of its buffer",
+                    an.to_string().trim_start_matches("r#"),
+                    bn.to_string().trim_start_matches("r#")
+                );
+                quote!(assert!(#an.len() == #bn.len(), #message, #an.len(), #bn.len());)
+            }
             Stmt::Push { tape, value } => {
                 let t = self.var(*tape);
                 let v = self.expr(value, 0);
@@ -363,6 +389,20 @@ impl Emitter<'_> {
                 quote!(#n)
             }
             Expr::NewTape => quote!(::ad::Tape::new()),
+            Expr::Load { buf, index } => {
+                let b = self.var(*buf);
+                let i = self.expr(index, 0);
+                quote!(#b[#i])
+            }
+            Expr::Len(b) => {
+                let b = self.var(*b);
+                quote!(#b.len())
+            }
+            Expr::NewBuf { init, len } => {
+                let v = self.expr(init, 0);
+                let n = self.expr(len, 0);
+                quote!(::std::vec![#v; #n])
+            }
             Expr::Pop(t) => {
                 let t = self.var(*t);
                 quote!(#t.pop())

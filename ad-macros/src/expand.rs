@@ -57,7 +57,14 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         .filter(|(_, p)| p.active)
         .map(|(v, _)| *v)
         .collect();
-    let activity = activity::analyse(primal, &inputs, diag);
+    let outputs: Vec<_> = lowered
+        .params
+        .iter()
+        .zip(&signature.params)
+        .filter(|(_, p)| p.active && p.inout)
+        .map(|(v, _)| *v)
+        .collect();
+    let activity = activity::analyse(primal, &inputs, &outputs, diag);
     if diag.has_errors() {
         return TokenStream::new();
     }
@@ -91,7 +98,7 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         let Some(output) = &signature.output else {
             return out;
         };
-        let mut vjp = reverse::transform(primal, &inputs, output);
+        let mut vjp = reverse::transform(primal, &inputs, &outputs, output);
         cleanup::simplify(&mut vjp);
         let header = emit::Header {
             name: format_ident!("{}_vjp", base, span = base.span()),

@@ -25,6 +25,7 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
         },
     };
     let mut tangent: Vec<Option<Var>> = vec![None; primal.vars.len()];
+    let mut checks = Vec::new();
     for p in &primal.params {
         f.params.push(p.clone());
         if inputs.contains(&p.var) {
@@ -34,6 +35,9 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                 ty: p.ty.clone(),
             });
             tangent[p.var.0 as usize] = Some(t);
+            if matches!(primal.ty(p.var), Ty::Buffer(_)) {
+                checks.push(Stmt::CheckLen { a: t, b: p.var });
+            }
         }
     }
     let mut fwd = Forward {
@@ -43,13 +47,25 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
         tangent,
         cells: cells(&primal.stmts),
     };
+    fwd.f.stmts = checks;
     fwd.block(&primal.stmts);
     let mut f = fwd.f;
+    if is_unit(&primal.ret_ty) {
+        // The results are in the `&mut` buffers; `f_jvp` returns `()` too.
+        f.ret_ty = primal.ret_ty.clone();
+        f.ret = None;
+        return f;
+    }
     f.ret = primal
         .ret
         .as_ref()
         .map(|r| Expr::Tuple(vec![r.clone(), tangent_of(r, &fwd.tangent)]));
     f
+}
+
+/// Whether a function's output type is `()`.
+pub fn is_unit(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Tuple(t) if t.elems.is_empty())
 }
 
 struct Forward<'a> {
@@ -96,10 +112,18 @@ impl Forward<'_> {
                     if self.act.active(*v) {
                         let t = self.f.new_var(Origin::Tangent(*v), self.primal.ty(*v));
                         self.tangent[v.0 as usize] = Some(t);
+                        let init = match expr {
+                            // A buffer's tangent: a buffer of the same length.
+                            Expr::NewBuf { init, len } => Expr::NewBuf {
+                                init: Box::new(self.td(init).unwrap_or(Expr::Zero)),
+                                len: len.clone(),
+                            },
+                            e => self.td(e).unwrap_or(Expr::Zero),
+                        };
                         self.f.stmts.push(Stmt::Let {
                             vars: vec![Some(t)],
                             mutable: true,
-                            expr: self.td(expr).unwrap_or(Expr::Zero),
+                            expr: init,
                             span: *span,
                         });
                     }
@@ -152,6 +176,23 @@ impl Forward<'_> {
                     body,
                 })));
             }
+            Stmt::Store {
+                buf,
+                index,
+                op,
+                value,
+            } => {
+                self.f.stmts.push(stmt.clone());
+                if let Some(t) = self.tangent[buf.0 as usize] {
+                    self.f.stmts.push(Stmt::Store {
+                        buf: t,
+                        index: index.clone(),
+                        op: *op,
+                        value: self.td(value).unwrap_or(Expr::Zero),
+                    });
+                }
+            }
+            Stmt::Return(_) if is_unit(&self.primal.ret_ty) => self.f.stmts.push(stmt.clone()),
             Stmt::Return(e) => {
                 let de = tangent_of(e, &self.tangent);
                 self.f
@@ -197,6 +238,20 @@ impl Forward<'_> {
             Some(t)
         };
         let result: Option<Var> = match expr {
+            // An element of a buffer: the same element of its tangent.
+            Expr::Load { buf, index } => {
+                f.stmts.push(stmt.clone());
+                match tangent[buf.0 as usize] {
+                    Some(db) => define(
+                        f,
+                        Expr::Load {
+                            buf: db,
+                            index: index.clone(),
+                        },
+                    ),
+                    None => None,
+                }
+            }
             // A load of a cell: the tangent cell changes later, so copy it.
             Expr::Var(a) if self.cells.contains(a) => {
                 f.stmts.push(stmt.clone());

@@ -40,6 +40,8 @@ pub enum Ty {
     Bool,
     /// A constant whose type the compiler could not infer; it is passed through untouched.
     Opaque,
+    /// A buffer (slice, array, `Vec`) of floats (`Some`) or of constants (`None`).
+    Buffer(Option<FloatTy>),
 }
 
 /// How a variable came to be; emission derives its name from this.
@@ -151,6 +153,12 @@ pub enum Expr {
         end: Box<Expr>,
         inclusive: bool,
     },
+    /// `buf[index]`
+    Load { buf: Var, index: Box<Expr> },
+    /// `buf.len()`
+    Len(Var),
+    /// `vec![init; len]`
+    NewBuf { init: Box<Expr>, len: Box<Expr> },
     /// A generated boolean or `usize` constant (flags and counters).
     Bool(bool),
     Usize(usize),
@@ -284,6 +292,16 @@ pub enum Stmt {
     Break(LoopId),
     Continue(LoopId),
     Return(Expr),
+    /// `buf[index] = value;`, `+=`, `-=`
+    Store {
+        buf: Var,
+        index: Expr,
+        op: AssignOp,
+        value: Expr,
+    },
+    /// `assert!(a.len() == b.len(), ..)` at entry: a tangent or adjoint buffer `a` must have
+    /// the length of its primal buffer `b`.
+    CheckLen { a: Var, b: Var },
     /// `tape.push(value);`
     Push {
         tape: Var,
@@ -340,7 +358,15 @@ impl Expr {
             Expr::Var(v) => f(*v),
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
             Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape => {}
-            Expr::Pop(t) => f(*t),
+            Expr::Pop(t) | Expr::Len(t) => f(*t),
+            Expr::Load { buf, index } => {
+                f(*buf);
+                index.visit_vars(f);
+            }
+            Expr::NewBuf { init, len } => {
+                init.visit_vars(f);
+                len.visit_vars(f);
+            }
             Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
                 a.visit_vars(f)
             }
@@ -372,7 +398,13 @@ impl Expr {
                 }
             }
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
-            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::Pop(_) => {}
+            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::Pop(_) | Expr::Len(_) => {}
+            // The buffer of a load is a place, not a value: only its index is rewritten.
+            Expr::Load { index, .. } => index.map_vars(f),
+            Expr::NewBuf { init, len } => {
+                init.map_vars(f);
+                len.map_vars(f);
+            }
             Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
                 a.map_vars(f)
             }
@@ -411,6 +443,9 @@ impl Expr {
             | Expr::Call { args, .. }
             | Expr::Tuple(args)
             | Expr::Array(args) => effects |= args.iter().any(Expr::has_effects),
+            // Indexing may panic: keep loads whose value is unused only if .. never; a load is
+            // pure here because the primal performed the same access.
+            Expr::Load { index, .. } => effects |= index.has_effects(),
             _ => {}
         }
         effects
@@ -438,6 +473,17 @@ impl Stmt {
             Stmt::Push { tape, value } => {
                 f(*tape);
                 value.visit_vars(f)
+            }
+            Stmt::Store {
+                buf, index, value, ..
+            } => {
+                f(*buf);
+                index.visit_vars(f);
+                value.visit_vars(f)
+            }
+            Stmt::CheckLen { a, b } => {
+                f(*a);
+                f(*b)
             }
             Stmt::Reserve { tape, iter } => {
                 f(*tape);
@@ -477,6 +523,7 @@ impl Stmt {
             | Stmt::Return(expr)
             | Stmt::Assign { expr, .. }
             | Stmt::Push { value: expr, .. } => vec![expr],
+            Stmt::Store { index, value, .. } => vec![index, value],
             Stmt::If { cond, .. } => vec![cond],
             Stmt::Reserve { iter, .. } => iter.exprs_mut(),
             Stmt::Loop(l) => match &mut l.kind {

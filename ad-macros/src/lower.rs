@@ -18,6 +18,7 @@ use quote::ToTokens;
 use std::collections::{HashMap, HashSet};
 use syn::spanned::Spanned;
 
+mod buffers;
 mod control;
 
 /// A value of the user's program: a scalar variable or an aggregate of them.
@@ -27,6 +28,8 @@ enum Value {
     Tuple(Vec<Value>),
     Array(Vec<Value>),
     Unit,
+    /// A buffer: a slice, an array or a `Vec`.
+    Buffer(Var),
     /// The value of an expression that does not finish (`return`, `break`, `continue`).
     Never,
     /// The value of an expression that was reported as an error; uses are not reported again.
@@ -55,18 +58,29 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
         float_consts_glob: false,
         cells: HashSet::new(),
         loads: HashMap::new(),
+        element_loads: HashMap::new(),
         output: sig.output.clone(),
         loops: Vec::new(),
         next_loop: 0,
     };
     let mut params = Vec::new();
     for p in &sig.params {
-        let v = l.new_var(Origin::User(p.ident.unraw_string()), Kind::of(p.kind));
+        let origin = Origin::User(p.ident.unraw_string());
+        let (v, value) = match p.kind {
+            Ty::Buffer(elem) => {
+                let b = l.new_buffer(origin, buffers::element_kind(elem));
+                (b, Value::Buffer(b))
+            }
+            kind => {
+                let v = l.new_var(origin, Kind::of(kind));
+                (v, Value::Scalar(v))
+            }
+        };
         l.fun.params.push(Param {
             var: v,
             ty: p.ty.clone(),
         });
-        l.bind(&p.ident, Value::Scalar(v));
+        l.bind(&p.ident, value);
         params.push(v);
     }
     let tail = l.body(&item.block);
@@ -108,6 +122,8 @@ struct Lowerer<'d> {
     cells: HashSet<Var>,
     /// The load of each cell made since its last store, in the current block.
     loads: HashMap<Var, Var>,
+    /// The load of each buffer element (buffer, index variable) since the buffer's last store.
+    element_loads: HashMap<(Var, Var), Var>,
     output: Option<Shape>,
     /// The loops around the code being lowered, innermost last.
     loops: Vec<control::LoopCtx>,
@@ -168,16 +184,19 @@ impl Lowerer<'_> {
         let saved = std::mem::take(&mut self.fun.stmts);
         // A load made outside is stale inside a loop, and one made inside is out of scope after.
         let loads = std::mem::take(&mut self.loads);
+        let element_loads = std::mem::take(&mut self.element_loads);
         let out = f(self);
         let block = std::mem::replace(&mut self.fun.stmts, saved);
         let mut assigned = HashSet::new();
         crate::ir::walk(&block, &mut |s| {
-            if let Stmt::Assign { var, .. } = s {
+            if let Stmt::Assign { var, .. } | Stmt::Store { buf: var, .. } = s {
                 assigned.insert(*var);
             }
         });
         self.loads = loads;
         self.loads.retain(|c, _| !assigned.contains(c));
+        self.element_loads = element_loads;
+        self.element_loads.retain(|(b, _), _| !assigned.contains(b));
         (block, out)
     }
 
@@ -314,7 +333,7 @@ impl Lowerer<'_> {
             syn::Item::Const(c) => {
                 let kind = match signature::classify(&c.ty) {
                     TypeClass::Scalar(ty) => Kind::of(ty),
-                    TypeClass::FloatContainer => Kind::Unknown,
+                    TypeClass::Buffer { .. } | TypeClass::FloatContainer => Kind::Unknown,
                 };
                 self.consts.insert(c.ident.unraw_string(), kind);
                 self.fun.stmts.push(Stmt::Item(c.to_token_stream()));
@@ -472,6 +491,46 @@ impl Lowerer<'_> {
     /// An expression in statement position.
     fn statement(&mut self, e: &syn::Expr) -> Value {
         match e {
+            syn::Expr::Assign(a) if self.buffer_place(&a.left).is_some() => {
+                let Some((b, index)) = self.buffer_place(&a.left) else {
+                    return Value::Unit;
+                };
+                let value = self.expr(&a.right, None);
+                if matches!(value, Value::Never) {
+                    return Value::Never;
+                }
+                self.store_element(b, index, value, a.eq_token.span);
+                Value::Unit
+            }
+            syn::Expr::Binary(bin)
+                if compound_op(&bin.op).is_some() && self.buffer_place(&bin.left).is_some() =>
+            {
+                let Some((b, index)) = self.buffer_place(&bin.left) else {
+                    return Value::Unit;
+                };
+                let op = compound_op(&bin.op).unwrap_or(BinOp::Add);
+                let Some(i) = self.scalar(index) else {
+                    return Value::Unit;
+                };
+                self.types.fact(i, Kind::Int, index.span(), self.diag);
+                let old = self.load_at(b, Expr::Var(i), None, bin.op.span());
+                let rhs = self.expr(&bin.right, None);
+                if matches!(rhs, Value::Never) {
+                    return Value::Never;
+                }
+                let new = self.binary(op, old, rhs, None, bin.op.span());
+                let (Value::Scalar(v), Some(slot)) = (new, self.types.element_slot(b)) else {
+                    return Value::Unit;
+                };
+                self.types.same(v, slot, bin.op.span(), self.diag);
+                self.fun.stmts.push(Stmt::Store {
+                    buf: b,
+                    index: Expr::Var(i),
+                    op: crate::ir::AssignOp::Set,
+                    value: Expr::Var(v),
+                });
+                Value::Unit
+            }
             syn::Expr::Assign(a) => {
                 let hint = place_name(&a.left);
                 let value = self.expr(&a.right, hint.as_deref());
@@ -561,6 +620,21 @@ impl Lowerer<'_> {
                 "unsupported assignment target; assign to a local variable, a tuple field `t.0` \
                  or an array element with a literal index `a[1]`",
             ),
+        }
+    }
+
+    /// `x[i]` where `x` is a buffer: the buffer and the index expression.
+    fn buffer_place<'e>(&self, place: &'e syn::Expr) -> Option<(Var, &'e syn::Expr)> {
+        match place {
+            syn::Expr::Paren(p) => self.buffer_place(&p.expr),
+            syn::Expr::Index(ix) => match &*ix.expr {
+                syn::Expr::Path(p) => match p.path.get_ident().and_then(|i| self.lookup(&i.unraw_string())) {
+                    Some(Value::Buffer(b)) => Some((b, &*ix.index)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -663,7 +737,7 @@ impl Lowerer<'_> {
                 };
                 let kind = match signature::classify(&c.ty) {
                     TypeClass::Scalar(t) => Kind::of(t),
-                    TypeClass::FloatContainer => {
+                    TypeClass::Buffer { .. } | TypeClass::FloatContainer => {
                         self.diag
                             .error(&c.ty, "casts to this type are not supported");
                         return Value::Error;
@@ -697,13 +771,30 @@ impl Lowerer<'_> {
                         let n = n.base10_parse::<usize>().unwrap_or(0);
                         Value::Array(vec![value; n])
                     }
-                    other => {
-                        self.diag.error(
-                            other,
-                            "array repeat `[x; N]` needs an integer literal length (at most 4096) \
-                             here; local buffers of other lengths are not supported yet",
-                        );
-                        Value::Error
+                    len => {
+                        // A runtime length: a buffer. (`value` was lowered already.)
+                        let Value::Scalar(v) = value else {
+                            return Value::Error;
+                        };
+                        let Some(n) = self.scalar(len) else {
+                            return Value::Error;
+                        };
+                        self.types.fact(n, Kind::Int, len.span(), self.diag);
+                        let origin = hint.map_or(Origin::Temp, |h| Origin::User(h.to_string()));
+                        let b = self.new_buffer(origin, Kind::Unknown);
+                        if let Some(slot) = self.types.element_slot(b) {
+                            self.types.same(v, slot, len.span(), self.diag);
+                        }
+                        self.fun.stmts.push(Stmt::Let {
+                            vars: vec![Some(b)],
+                            mutable: true,
+                            expr: Expr::NewBuf {
+                                init: Box::new(Expr::Var(v)),
+                                len: Box::new(Expr::Var(n)),
+                            },
+                            span: len.span(),
+                        });
+                        Value::Buffer(b)
                     }
                 }
             }
@@ -736,6 +827,9 @@ impl Lowerer<'_> {
                 if matches!(base, Value::Error) {
                     return Value::Error;
                 }
+                if let Value::Buffer(b) = base {
+                    return self.load_element(b, &ix.index, hint);
+                }
                 let Some(i) = self.literal_index(&ix.index) else {
                     return Value::Error;
                 };
@@ -762,6 +856,9 @@ impl Lowerer<'_> {
                 }
             }
             syn::Expr::Block(b) if b.label.is_none() => self.block(&b.block, false),
+            syn::Expr::Macro(m) if m.mac.path.is_ident("vec") => {
+                self.vec_macro(m, hint).unwrap_or(Value::Error)
+            }
             syn::Expr::If(i) => self.if_expr(i, hint),
             syn::Expr::Match(m) => self.match_expr(m, hint),
             syn::Expr::ForLoop(f) => self.for_loop(f),
@@ -791,6 +888,10 @@ impl Lowerer<'_> {
         match self.expr(e, None) {
             Value::Scalar(v) => Some(v),
             Value::Error | Value::Never => None,
+            Value::Buffer(_) => {
+                self.diag.error(e, "expected a number here, found a buffer; index it (`x[i]`)");
+                None
+            }
             _ => {
                 self.diag
                     .error(e, "expected a number here, found a tuple, an array or `()`");
@@ -912,6 +1013,30 @@ impl Lowerer<'_> {
 
     fn method_call(&mut self, m: &syn::ExprMethodCall, hint: Option<&str>) -> Value {
         let name = m.method.to_string();
+        let span = m.method.span();
+        // Methods of buffers.
+        if m.args.is_empty() {
+            let receiver_buffer = match &*m.receiver {
+                syn::Expr::Path(p) => match p.path.get_ident().and_then(|i| self.lookup(&i.unraw_string())) {
+                    Some(Value::Buffer(b)) => Some(b),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match (name.as_str(), receiver_buffer) {
+                ("len", Some(b)) => return self.len(b, hint, span),
+                ("to_vec" | "clone", Some(b)) => return self.copy_buffer(b, hint, span),
+                ("sum" | "product", _) => {
+                    if let Some((bufs, false)) = self.buffer_iteration(&m.receiver) {
+                        if bufs.len() == 1 {
+                            let op = if name == "sum" { BinOp::Add } else { BinOp::Mul };
+                            return self.reduce(bufs[0], op, hint, span);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
         if let Some(t) = &m.turbofish {
             self.diag
                 .error(t, "turbofish arguments are not supported here");
@@ -1076,6 +1201,7 @@ impl Lowerer<'_> {
     fn shape_expr(&mut self, value: Value, shape: &Shape, at: Span) -> Option<Expr> {
         match (value, shape) {
             (Value::Error, _) => None,
+            (Value::Unit, Shape::Unit) => Some(Expr::Tuple(Vec::new())),
             (Value::Scalar(v), Shape::Scalar(w)) => {
                 self.types.fact(v, Kind::Float(*w), at, self.diag);
                 Some(Expr::Var(v))

@@ -26,30 +26,59 @@ use crate::structurize::structurize;
 use proc_macro2::Span;
 use std::collections::{BTreeSet, HashSet};
 
-pub fn transform(primal: &Function, inputs: &[Var], output: &Shape) -> Function {
+pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Shape) -> Function {
     let mut p = primal.clone();
     structurize(&mut p, output);
-    let act = activity::analyse(&p, inputs, &mut Diagnostics::default());
+    let act = activity::analyse(&p, inputs, outputs, &mut Diagnostics::default());
     let t = &p.ret_ty;
+    let unit = matches!(output, Shape::Unit);
     let mut f = Function {
         vars: p.vars.clone(),
-        params: p.params.clone(),
+        params: Vec::new(),
         stmts: Vec::new(),
         ret: None,
         ret_ty: t.clone(),
     };
+    // Each active buffer is followed by its adjoint buffer.
+    let mut adjoint = Vec::new();
+    let mut checks = Vec::new();
+    for q in &p.params {
+        f.params.push(q.clone());
+        if inputs.contains(&q.var) && matches!(p.ty(q.var), Ty::Buffer(_)) {
+            let bar = f.new_var(Origin::Adjoint(q.var), p.ty(q.var));
+            f.params.push(Param {
+                var: bar,
+                ty: crate::signature::adjoint_type(&q.ty),
+            });
+            if adjoint.len() <= q.var.0 as usize {
+                adjoint.resize(q.var.0 as usize + 1, None);
+            }
+            adjoint[q.var.0 as usize] = Some(bar);
+            checks.push(Stmt::CheckLen { a: bar, b: q.var });
+        }
+    }
     let dout = f.new_var(Origin::Named("dout"), Ty::Opaque);
-    f.params.push(Param {
-        var: dout,
-        ty: t.clone(),
+    if !unit {
+        f.params.push(Param {
+            var: dout,
+            ty: t.clone(),
+        });
+    }
+    let mut stored = HashSet::new();
+    crate::ir::walk(&p.stmts, &mut |s| {
+        if let Stmt::Store { buf, .. } = s {
+            stored.insert(*buf);
+        }
     });
     let mut r = Reverse {
         cells: cells(&p.stmts),
         act,
         f,
-        adjoint: Vec::new(),
+        adjoint,
         tapes: Vec::new(),
         next_loop: 1_000_000,
+        stored,
+        buffer_len: std::collections::HashMap::new(),
     };
     let params: Vec<Var> = p.params.iter().map(|q| q.var).collect();
     let mut seeds = Vec::new();
@@ -57,6 +86,12 @@ pub fn transform(primal: &Function, inputs: &[Var], output: &Shape) -> Function 
         r.seed(ret, Expr::Var(dout), output, &mut seeds);
     }
     let top = r.block(&p.stmts, Some((&params, seeds)));
+    let scalars: Vec<Var> = inputs
+        .iter()
+        .copied()
+        .filter(|x| !matches!(p.ty(*x), Ty::Buffer(_)))
+        .collect();
+    let inputs = &scalars;
     let results: Vec<Expr> = inputs
         .iter()
         .map(|x| {
@@ -78,23 +113,40 @@ pub fn transform(primal: &Function, inputs: &[Var], output: &Shape) -> Function 
             span: Span::call_site(),
         })
         .collect();
+    stmts.extend(checks);
     stmts.extend(top.fwd);
     stmts.extend(top.rev);
     f.stmts = stmts;
     let y = p.ret.clone().unwrap_or(Expr::Zero);
-    if inputs.is_empty() {
+    let scalar_types: Vec<&syn::Type> = p
+        .params
+        .iter()
+        .filter(|q| inputs.contains(&q.var))
+        .map(|q| &q.ty)
+        .collect();
+    if unit {
+        // No value: the adjoints of the active scalars, `()`, one, or a tuple.
+        match results.as_slice() {
+            [] => {
+                f.ret = None;
+                f.ret_ty = syn::parse_quote!(());
+            }
+            [one] => {
+                f.ret = Some(one.clone());
+                f.ret_ty = scalar_types[0].clone();
+            }
+            _ => {
+                f.ret = Some(Expr::Tuple(results));
+                f.ret_ty = syn::parse_quote!((#(#scalar_types),*));
+            }
+        }
+    } else if inputs.is_empty() {
         f.ret = Some(y);
     } else {
         let mut items = vec![y];
         items.extend(results);
         f.ret = Some(Expr::Tuple(items));
-        let scalars: Vec<&syn::Type> = p
-            .params
-            .iter()
-            .filter(|q| inputs.contains(&q.var))
-            .map(|q| &q.ty)
-            .collect();
-        f.ret_ty = syn::parse_quote!((#t, #(#scalars),*));
+        f.ret_ty = syn::parse_quote!((#t, #(#scalar_types),*));
     }
     f
 }
@@ -117,6 +169,10 @@ struct Reverse {
     adjoint: Vec<Option<Var>>,
     tapes: Vec<Var>,
     next_loop: u32,
+    /// Buffers written by the primal (their elements cannot be re-read in the adjoint sweep).
+    stored: HashSet<Var>,
+    /// The length of each local buffer, to size its adjoint.
+    buffer_len: std::collections::HashMap<Var, Expr>,
 }
 
 impl Reverse {
@@ -206,6 +262,34 @@ impl Reverse {
             }
         }
         let defined_set: HashSet<Var> = defined.iter().copied().collect();
+        let mut decls = Vec::new();
+        // Adjoints of this block's values start at zero at the start of the reversed block
+        // (buffer parameters have theirs passed in).
+        for v in &defined {
+            if let Some(Some(b)) = self.adjoint.get(v.0 as usize) {
+                let expr = match self.f.ty(*v) {
+                    Ty::Buffer(_) => match self.buffer_len.get(v) {
+                        Some(len) => Expr::NewBuf {
+                            init: Box::new(Expr::Zero),
+                            len: Box::new(len.clone()),
+                        },
+                        None => continue,
+                    },
+                    _ => Expr::Zero,
+                };
+                decls.push(Stmt::Let {
+                    vars: vec![Some(*b)],
+                    mutable: true,
+                    expr,
+                    span: Span::call_site(),
+                });
+            }
+        }
+        for d in &decls {
+            d.visit_reads(&mut |v| {
+                free.insert(v);
+            });
+        }
         let mut prefix = Vec::new();
         let mut recorded = Vec::new();
         if top.is_none() {
@@ -272,17 +356,7 @@ impl Reverse {
                 }
             }
         }
-        // Adjoints of this block's values start at zero at the start of the reversed block.
-        for v in &defined {
-            if let Some(Some(b)) = self.adjoint.get(v.0 as usize) {
-                prefix.push(Stmt::Let {
-                    vars: vec![Some(*b)],
-                    mutable: true,
-                    expr: Expr::Zero,
-                    span: Span::call_site(),
-                });
-            }
-        }
+        prefix.append(&mut decls);
         if let Some((_, seeds)) = top {
             prefix.extend(seeds);
         }
@@ -317,6 +391,9 @@ impl Reverse {
         expr.visit_vars(&mut |u| reads_cell |= self.cells.contains(&u));
         let cheap = match expr {
             Expr::Lit(_) | Expr::Path(_) | Expr::Zero | Expr::Bool(_) | Expr::Usize(_) => true,
+            // An element of a buffer nothing writes: read it again.
+            Expr::Load { buf, .. } => !self.stored.contains(buf),
+            Expr::Len(_) => true,
             Expr::Cast(..) | Expr::Unary(..) => true,
             // A division may be as slow as a load from memory; it is recorded when it matters.
             Expr::Binary(op, ..) => !self.act.varied(v) || !matches!(op, BinOp::Div | BinOp::Rem),
@@ -335,6 +412,49 @@ impl Reverse {
             } => {
                 // A cell's initial value.
                 fwd.push(stmt.clone());
+                if let (Expr::NewBuf { init, len }, [Some(b)]) = (expr, vars.as_slice()) {
+                    self.buffer_len.insert(*b, (**len).clone());
+                    // vec![x; n] with x active: x_bar += Σ b_bar[k]
+                    if let (Some(x), true) = (self.active_var(init), self.act.active(*b)) {
+                        let bar = self.bar(*b);
+                        let k = self.fresh(Origin::Temp, Ty::Int);
+                        let t = self.fresh(Origin::Temp, self.f.ty(x));
+                        let id = LoopId(self.next_loop);
+                        self.next_loop += 1;
+                        let xbar = self.bar(x);
+                        rev.push(Stmt::Loop(Box::new(Loop {
+                            id,
+                            label: None,
+                            kind: LoopKind::For {
+                                var: k,
+                                iter: Iter {
+                                    start: Expr::Usize(0),
+                                    end: Expr::Len(bar),
+                                    inclusive: false,
+                                    adaptors: Vec::new(),
+                                    checkpoint: None,
+                                },
+                            },
+                            body: vec![
+                                Stmt::Let {
+                                    vars: vec![Some(t)],
+                                    mutable: false,
+                                    expr: Expr::Load {
+                                        buf: bar,
+                                        index: Box::new(Expr::Var(k)),
+                                    },
+                                    span: Span::call_site(),
+                                },
+                                Stmt::Assign {
+                                    var: xbar,
+                                    op: AssignOp::Add,
+                                    expr: Expr::Var(t),
+                                },
+                            ],
+                        })));
+                    }
+                    return;
+                }
                 for c in vars.iter().flatten() {
                     if self.act.active(*c) {
                         let bar = self.bar(*c);
@@ -358,6 +478,30 @@ impl Reverse {
                         var: bar,
                         op: AssignOp::Set,
                         expr: Expr::Zero,
+                    });
+                }
+            }
+            Stmt::Store {
+                buf,
+                index,
+                op: AssignOp::Set,
+                value,
+            } => {
+                // b[i] = v: v_bar += b_bar[i]; b_bar[i] = 0
+                fwd.push(stmt.clone());
+                if self.act.active(*buf) {
+                    let bar = self.bar(*buf);
+                    let src = self.active_var(value);
+                    let element = Expr::Load {
+                        buf: bar,
+                        index: Box::new(index.clone()),
+                    };
+                    self.add(rev, src, element, false);
+                    rev.push(Stmt::Store {
+                        buf: bar,
+                        index: index.clone(),
+                        op: AssignOp::Set,
+                        value: Expr::Zero,
                     });
                 }
             }
@@ -735,6 +879,18 @@ impl Reverse {
         }
         let ybar = Expr::Var(self.bar(y));
         match expr {
+            // t = b[i]: b_bar[i] += t_bar
+            Expr::Load { buf, index } => {
+                if self.act.active(*buf) {
+                    let bar = self.bar(*buf);
+                    rev.push(Stmt::Store {
+                        buf: bar,
+                        index: (**index).clone(),
+                        op: AssignOp::Add,
+                        value: ybar,
+                    });
+                }
+            }
             Expr::Var(a) => {
                 let t = self.active_var(&Expr::Var(*a));
                 self.add(rev, t, ybar, false)

@@ -13,11 +13,15 @@ pub struct ParamInfo {
     pub kind: Ty,
     /// Differentiated: a float parameter selected by `wrt` (or by default).
     pub active: bool,
+    /// A `&mut` buffer: an input and an output.
+    pub inout: bool,
 }
 
 /// The shape of the output (and of the JVP's tangent and the VJP's seed `dout`).
 #[derive(Clone, Debug)]
 pub enum Shape {
+    /// `()`: the results are in `&mut` buffers.
+    Unit,
     Scalar(FloatTy),
     Tuple(Vec<Shape>),
     Array(Box<Shape>, Option<usize>),
@@ -32,6 +36,39 @@ pub struct Signature {
 
 /// Classifies a parameter or output type.
 pub fn classify(ty: &Type) -> TypeClass {
+    if let Type::Reference(r) = ty {
+        let elem = match &*r.elem {
+            Type::Slice(s) => Some(&*s.elem),
+            Type::Array(a) => Some(&*a.elem),
+            Type::Path(p) => p
+                .path
+                .segments
+                .last()
+                .filter(|s| s.ident == "Vec")
+                .and_then(|s| match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a.args.first(),
+                    _ => None,
+                })
+                .and_then(|a| match a {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                }),
+            _ => None,
+        };
+        if let Some(elem) = elem {
+            return match classify(elem) {
+                TypeClass::Scalar(Ty::Float(w)) => TypeClass::Buffer {
+                    elem: Some(w),
+                    mutable: r.mutability.is_some(),
+                },
+                TypeClass::Scalar(_) => TypeClass::Buffer {
+                    elem: None,
+                    mutable: r.mutability.is_some(),
+                },
+                _ => TypeClass::FloatContainer,
+            };
+        }
+    }
     match ty {
         Type::Paren(p) => classify(&p.elem),
         Type::Group(g) => classify(&g.elem),
@@ -50,6 +87,8 @@ pub fn classify(ty: &Type) -> TypeClass {
 
 pub enum TypeClass {
     Scalar(Ty),
+    /// `&[T]`, `&[T; N]`, `&Vec<T>` or their `&mut` forms; `elem` is `Some` for floats.
+    Buffer { elem: Option<FloatTy>, mutable: bool },
     /// A buffer, array, tuple or reference holding floats.
     FloatContainer,
 }
@@ -132,20 +171,24 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
                         Ty::Opaque
                     }
                     TypeClass::Scalar(ty) => ty,
+                    TypeClass::Buffer { elem, .. } => Ty::Buffer(elem),
                     TypeClass::FloatContainer => {
                         diag.error(
                             &pt.ty,
-                            "buffer, array, tuple and reference parameters holding floats are not \
-                             supported yet; pass the floats as separate `f64`/`f32` parameters",
+                            "this parameter type is not supported; use `f64`/`f32`, a buffer \
+                             (`&[f64]`, `&[f64; N]`, `&Vec<f64>` or their `&mut` forms), or pass \
+                             the floats separately",
                         );
                         Ty::Opaque
                     }
                 };
+                let inout = matches!(classify(&pt.ty), TypeClass::Buffer { mutable: true, .. });
                 params.push(ParamInfo {
                     ident,
                     ty: (*pt.ty).clone(),
                     kind,
-                    active: matches!(kind, Ty::Float(_)),
+                    active: matches!(kind, Ty::Float(_) | Ty::Buffer(Some(_))),
+                    inout,
                 });
             }
         }
@@ -166,7 +209,7 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
                         sig.ident
                     ),
                 ),
-                Some(p) if !matches!(p.kind, Ty::Float(_)) => {
+                Some(p) if !matches!(p.kind, Ty::Float(_) | Ty::Buffer(Some(_))) => {
                     let ty = &p.ty;
                     diag.error(
                         name,
@@ -182,12 +225,16 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
         }
     }
     let (output, output_ty) = match &sig.output {
+        ReturnType::Default if params.iter().any(|p| p.inout && p.active) => {
+            (Some(Shape::Unit), syn::parse_quote!(()))
+        }
         ReturnType::Default if diag.has_errors() => (None, syn::parse_quote!(())),
         ReturnType::Default => {
             diag.error(
                 sig,
                 "the function returns `()`, so there is nothing to differentiate; return a float, \
-                 a tuple of floats or an array `[f64; N]`",
+                 a tuple of floats or an array `[f64; N]`, or write the results into a `&mut [f64]` \
+                 parameter",
             );
             (None, syn::parse_quote!(()))
         }
@@ -200,6 +247,31 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
         params,
         output,
         output_ty,
+    }
+}
+
+/// The type of the adjoint buffer that follows a buffer parameter in `f_vjp`.
+pub fn adjoint_type(ty: &Type) -> Type {
+    match ty {
+        Type::Reference(r) => match &*r.elem {
+            Type::Array(a) => {
+                let a = a.clone();
+                syn::parse_quote!(&mut #a)
+            }
+            Type::Slice(s) => {
+                let e = &s.elem;
+                syn::parse_quote!(&mut [#e])
+            }
+            other => match classify(ty) {
+                TypeClass::Buffer { elem: Some(w), .. } => {
+                    let e = syn::Ident::new(w.name(), proc_macro2::Span::call_site());
+                    let _ = other;
+                    syn::parse_quote!(&mut [#e])
+                }
+                _ => ty.clone(),
+            },
+        },
+        _ => ty.clone(),
     }
 }
 

@@ -63,7 +63,7 @@ pub fn structurize(f: &mut Function, output: &Shape) {
                 Ty::Float(_) => Some(Expr::Zero),
                 Ty::Int => Some(Expr::Lit(syn::parse_quote!(0))),
                 Ty::Bool => Some(Expr::Bool(false)),
-                Ty::Opaque => None,
+                Ty::Opaque | Ty::Buffer(_) => None,
             };
             if let Some(expr) = zero {
                 *stmt = Stmt::Let {
@@ -92,6 +92,7 @@ pub fn structurize(f: &mut Function, output: &Shape) {
 
 fn leaf_types(shape: &Shape) -> Vec<FloatTy> {
     match shape {
+        Shape::Unit => Vec::new(),
         Shape::Scalar(w) => vec![*w],
         Shape::Tuple(items) => items.iter().flat_map(leaf_types).collect(),
         Shape::Array(elem, n) => (0..n.unwrap_or(0)).flat_map(|_| leaf_types(elem)).collect(),
@@ -100,6 +101,7 @@ fn leaf_types(shape: &Shape) -> Vec<FloatTy> {
 
 fn rebuild(shape: &Shape, leaves: &mut impl Iterator<Item = Var>) -> Expr {
     match shape {
+        Shape::Unit => Expr::Tuple(Vec::new()),
         Shape::Scalar(_) => leaves.next().map_or(Expr::Zero, Expr::Var),
         Shape::Tuple(items) => Expr::Tuple(items.iter().map(|s| rebuild(s, leaves)).collect()),
         Shape::Array(elem, n) => {

@@ -17,6 +17,8 @@ pub enum Kind {
     Float(FloatTy),
     Int,
     Bool,
+    /// A buffer; its elements' type is that of its element slot.
+    Buffer,
 }
 
 impl Kind {
@@ -26,6 +28,7 @@ impl Kind {
             Ty::Int => Kind::Int,
             Ty::Bool => Kind::Bool,
             Ty::Opaque => Kind::Unknown,
+            Ty::Buffer(_) => Kind::Buffer,
         }
     }
 
@@ -37,6 +40,7 @@ impl Kind {
             Kind::Float(FloatTy::F64) => "`f64`",
             Kind::Int => "an integer",
             Kind::Bool => "a `bool`",
+            Kind::Buffer => "a buffer",
         }
     }
 }
@@ -56,6 +60,8 @@ fn merge(a: Kind, b: Kind) -> Option<Kind> {
 pub struct TypeTable {
     parent: Vec<usize>,
     kind: Vec<Kind>,
+    /// For each buffer, the variable standing for the type of its elements.
+    elements: std::collections::HashMap<Var, Var>,
 }
 
 impl TypeTable {
@@ -97,6 +103,15 @@ impl TypeTable {
         }
     }
 
+    /// Records that `slot` has the type of `buffer`'s elements.
+    pub fn elements(&mut self, buffer: Var, slot: Var) {
+        self.elements.insert(buffer, slot);
+    }
+
+    pub fn element_slot(&self, buffer: Var) -> Option<Var> {
+        self.elements.get(&buffer).copied()
+    }
+
     pub fn kind(&mut self, v: Var) -> Kind {
         let r = self.find(v.0 as usize);
         self.kind[r]
@@ -112,6 +127,14 @@ impl TypeTable {
                 Kind::Float(w) => Ty::Float(w),
                 Kind::Int => Ty::Int,
                 Kind::Bool => Ty::Bool,
+                Kind::Buffer => {
+                    let slot = self.elements.get(&Var(i as u32)).copied();
+                    Ty::Buffer(match slot.map(|s| self.kind(s)) {
+                        Some(Kind::Float(w)) => Some(w),
+                        Some(Kind::AnyFloat) => Some(FloatTy::F64),
+                        _ => None,
+                    })
+                }
             };
         }
         let types: Vec<Ty> = f.vars.iter().map(|v| v.ty).collect();

@@ -14,7 +14,7 @@ use syn::visit::Visit;
 
 pub(super) struct LoopCtx {
     id: LoopId,
-    label: Option<String>,
+    pub(super) label: Option<String>,
     /// Cells receiving `break value`, created at the first such `break`.
     result: Option<Value>,
     /// Whether any `break` leaves this loop.
@@ -67,6 +67,11 @@ fn place_root(place: &syn::Expr) -> Option<String> {
     }
 }
 
+/// The names assigned anywhere in a block.
+pub(super) fn assigned_in_block(b: &syn::Block) -> BTreeSet<String> {
+    assigned_in(|a| a.visit_block(b))
+}
+
 fn assigned_in(f: impl FnOnce(&mut Assigned)) -> BTreeSet<String> {
     let mut a = Assigned::default();
     f(&mut a);
@@ -75,7 +80,7 @@ fn assigned_in(f: impl FnOnce(&mut Assigned)) -> BTreeSet<String> {
 
 impl Lowerer<'_> {
     /// Turns the variables named in `names` into cells, so a region can assign them.
-    fn materialize(&mut self, names: &BTreeSet<String>) {
+    pub(super) fn materialize(&mut self, names: &BTreeSet<String>) {
         for name in names {
             if let Some(v) = self.lookup(name) {
                 let cells = self.cellify(v, name);
@@ -438,7 +443,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn push_loop(&mut self, label: Option<&syn::Label>) -> LoopId {
+    pub(super) fn push_loop(&mut self, label: Option<&syn::Label>) -> LoopId {
         let id = LoopId(self.next_loop);
         self.next_loop += 1;
         self.loops.push(LoopCtx {
@@ -474,6 +479,9 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn for_loop(&mut self, f: &syn::ExprForLoop) -> Value {
+        if let Some((bufs, indexed)) = self.buffer_iteration(&f.expr) {
+            return self.buffer_loop(f, bufs, indexed);
+        }
         let Some(iter) = self.iter(&f.expr) else {
             return Value::Error;
         };
@@ -526,8 +534,9 @@ impl Lowerer<'_> {
 
     /// `a..b`, `a..=b` with `.rev()` and `.step_by(k)`.
     fn iter(&mut self, e: &syn::Expr) -> Option<Iter> {
-        const MESSAGE: &str = "`for` loops are supported over integer ranges: `a..b`, `a..=b`, \
-                               with `.rev()` and `.step_by(k)`; iterate over indices instead";
+        const MESSAGE: &str = "`for` loops are supported over integer ranges (`a..b`, `a..=b`, \
+                               `.rev()`, `.step_by(k)`) and over buffers (`x`, `x.iter()`, \
+                               `.enumerate()`, `.zip(y)`); iterate over indices instead";
         match e {
             syn::Expr::Paren(p) => self.iter(&p.expr),
             syn::Expr::Group(g) => self.iter(&g.expr),
