@@ -679,8 +679,8 @@ impl Lowerer<'_> {
         }
         self.diag.error(
             e,
-            "indexing is supported only with an integer literal into a local array or tuple \
-             (buffers and runtime indices are not supported yet)",
+            "a local array or tuple is indexed with an integer literal; for a runtime index use a \
+             buffer (`vec![0.0; n]`, or a `&[f64]` parameter)",
         );
         None
     }
@@ -848,8 +848,8 @@ impl Lowerer<'_> {
                     _ => {
                         self.diag.error(
                             ix,
-                            "indexing is supported only into local arrays with a literal index \
-                             (buffers are not supported yet)",
+                            "only buffers (`&[f64]`, `&[f64; N]`, `&Vec<f64>`, `vec![..]`) and \
+                             local arrays can be indexed",
                         );
                         Value::Error
                     }
@@ -979,7 +979,7 @@ impl Lowerer<'_> {
             _ => {
                 self.diag.error_at(
                     span,
-                    "arithmetic on tuples, arrays or `()` is not supported; operate on the elements",
+                    "arithmetic on tuples, arrays, buffers or `()` is not supported; operate on the elements",
                 );
                 return Value::Error;
             }

@@ -2,14 +2,15 @@ use ad::differentiate;
 
 // An unsupported parameter and an unsupported body construct: both should be reported.
 #[differentiate(forward)]
-fn f(x: f64, w: &[f64]) -> f64 {
-    if x > 0.0 {
-        x
+fn f(x: f64, m: &mut f64) -> f64 {
+    if let Some(v) = Some(x) {
+        v * *m
     } else {
-        w[0]
+        x
     }
 }
 
 fn main() {
-    let _ = f(1.0, &[2.0]);
+    let mut m = 2.0;
+    let _ = f(1.0, &mut m);
 }
