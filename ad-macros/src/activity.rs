@@ -81,13 +81,11 @@ pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnos
                 edges[d.0 as usize].push(*var);
             }
         }
-        Stmt::Store { buf, value, .. } => {
-            if let Expr::Var(v) = value {
-                if matches!(f.ty(*v), Ty::Float(_)) {
-                    edges[v.0 as usize].push(*buf);
-                }
-            }
-        }
+        Stmt::Store {
+            buf,
+            value: Expr::Var(v),
+            ..
+        } if matches!(f.ty(*v), Ty::Float(_)) => edges[v.0 as usize].push(*buf),
         Stmt::Return(e) => collect_outputs(e),
         _ => {}
     });

@@ -154,11 +154,17 @@ pub enum Expr {
         inclusive: bool,
     },
     /// `buf[index]`
-    Load { buf: Var, index: Box<Expr> },
+    Load {
+        buf: Var,
+        index: Box<Expr>,
+    },
     /// `buf.len()`
     Len(Var),
     /// `vec![init; len]`
-    NewBuf { init: Box<Expr>, len: Box<Expr> },
+    NewBuf {
+        init: Box<Expr>,
+        len: Box<Expr>,
+    },
     /// A generated boolean or `usize` constant (flags and counters).
     Bool(bool),
     Usize(usize),
@@ -301,7 +307,10 @@ pub enum Stmt {
     },
     /// `assert!(a.len() == b.len(), ..)` at entry: a tangent or adjoint buffer `a` must have
     /// the length of its primal buffer `b`.
-    CheckLen { a: Var, b: Var },
+    CheckLen {
+        a: Var,
+        b: Var,
+    },
     /// `tape.push(value);`
     Push {
         tape: Var,

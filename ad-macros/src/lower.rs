@@ -628,7 +628,11 @@ impl Lowerer<'_> {
         match place {
             syn::Expr::Paren(p) => self.buffer_place(&p.expr),
             syn::Expr::Index(ix) => match &*ix.expr {
-                syn::Expr::Path(p) => match p.path.get_ident().and_then(|i| self.lookup(&i.unraw_string())) {
+                syn::Expr::Path(p) => match p
+                    .path
+                    .get_ident()
+                    .and_then(|i| self.lookup(&i.unraw_string()))
+                {
                     Some(Value::Buffer(b)) => Some((b, &*ix.index)),
                     _ => None,
                 },
@@ -889,7 +893,10 @@ impl Lowerer<'_> {
             Value::Scalar(v) => Some(v),
             Value::Error | Value::Never => None,
             Value::Buffer(_) => {
-                self.diag.error(e, "expected a number here, found a buffer; index it (`x[i]`)");
+                self.diag.error(
+                    e,
+                    "expected a number here, found a buffer; index it (`x[i]`)",
+                );
                 None
             }
             _ => {
@@ -1017,7 +1024,11 @@ impl Lowerer<'_> {
         // Methods of buffers.
         if m.args.is_empty() {
             let receiver_buffer = match &*m.receiver {
-                syn::Expr::Path(p) => match p.path.get_ident().and_then(|i| self.lookup(&i.unraw_string())) {
+                syn::Expr::Path(p) => match p
+                    .path
+                    .get_ident()
+                    .and_then(|i| self.lookup(&i.unraw_string()))
+                {
                     Some(Value::Buffer(b)) => Some(b),
                     _ => None,
                 },
@@ -1029,7 +1040,11 @@ impl Lowerer<'_> {
                 ("sum" | "product", _) => {
                     if let Some((bufs, false)) = self.buffer_iteration(&m.receiver) {
                         if bufs.len() == 1 {
-                            let op = if name == "sum" { BinOp::Add } else { BinOp::Mul };
+                            let op = if name == "sum" {
+                                BinOp::Add
+                            } else {
+                                BinOp::Mul
+                            };
                             return self.reduce(bufs[0], op, hint, span);
                         }
                     }

@@ -880,16 +880,14 @@ impl Reverse {
         let ybar = Expr::Var(self.bar(y));
         match expr {
             // t = b[i]: b_bar[i] += t_bar
-            Expr::Load { buf, index } => {
-                if self.act.active(*buf) {
-                    let bar = self.bar(*buf);
-                    rev.push(Stmt::Store {
-                        buf: bar,
-                        index: (**index).clone(),
-                        op: AssignOp::Add,
-                        value: ybar,
-                    });
-                }
+            Expr::Load { buf, index } if self.act.active(*buf) => {
+                let bar = self.bar(*buf);
+                rev.push(Stmt::Store {
+                    buf: bar,
+                    index: (**index).clone(),
+                    op: AssignOp::Add,
+                    value: ybar,
+                });
             }
             Expr::Var(a) => {
                 let t = self.active_var(&Expr::Var(*a));

@@ -88,7 +88,10 @@ pub fn classify(ty: &Type) -> TypeClass {
 pub enum TypeClass {
     Scalar(Ty),
     /// `&[T]`, `&[T; N]`, `&Vec<T>` or their `&mut` forms; `elem` is `Some` for floats.
-    Buffer { elem: Option<FloatTy>, mutable: bool },
+    Buffer {
+        elem: Option<FloatTy>,
+        mutable: bool,
+    },
     /// A buffer, array, tuple or reference holding floats.
     FloatContainer,
 }

@@ -71,7 +71,8 @@ impl Lowerer<'_> {
     fn store_at(&mut self, b: Var, index: Expr, value: Value, span: Span) {
         let Value::Scalar(v) = value else {
             if !matches!(value, Value::Error | Value::Never) {
-                self.diag.error_at(span, "a buffer element can only be set to a number");
+                self.diag
+                    .error_at(span, "a buffer element can only be set to a number");
             }
             return;
         };
@@ -88,7 +89,12 @@ impl Lowerer<'_> {
     }
 
     /// `vec![init; n]`, or `[init; N]` with a length that is not a literal.
-    pub(super) fn new_vec(&mut self, init: &syn::Expr, len: &syn::Expr, hint: Option<&str>) -> Value {
+    pub(super) fn new_vec(
+        &mut self,
+        init: &syn::Expr,
+        len: &syn::Expr,
+        hint: Option<&str>,
+    ) -> Value {
         let Some(v) = self.scalar(init) else {
             return Value::Error;
         };
@@ -151,7 +157,8 @@ impl Lowerer<'_> {
         let zero = match elem {
             Kind::Float(_) | Kind::AnyFloat => Expr::Zero,
             _ => {
-                self.diag.error_at(span, "only buffers of floats can be copied here");
+                self.diag
+                    .error_at(span, "only buffers of floats can be copied here");
                 return Value::Error;
             }
         };
@@ -209,7 +216,10 @@ impl Lowerer<'_> {
         if let Some(slot) = slot {
             self.types.same(start, slot, span, self.diag);
         }
-        let acc = self.new_var(hint.map_or(Origin::Temp, |h| Origin::User(h.to_string())), Kind::Unknown);
+        let acc = self.new_var(
+            hint.map_or(Origin::Temp, |h| Origin::User(h.to_string())),
+            Kind::Unknown,
+        );
         self.types.same(acc, start, span, self.diag);
         self.cells.insert(acc);
         self.fun.stmts.push(Stmt::Let {
@@ -228,7 +238,12 @@ impl Lowerer<'_> {
             let Value::Scalar(old) = l.load(Value::Scalar(acc)) else {
                 return;
             };
-            let new = l.define(None, Kind::Unknown, Expr::bin(op, Expr::Var(old), Expr::Var(v)), span);
+            let new = l.define(
+                None,
+                Kind::Unknown,
+                Expr::bin(op, Expr::Var(old), Expr::Var(v)),
+                span,
+            );
             l.types.same(new, acc, span, l.diag);
             l.fun.stmts.push(Stmt::Assign {
                 var: acc,
@@ -247,9 +262,11 @@ impl Lowerer<'_> {
         match e {
             syn::Expr::Paren(p) => self.buffer_iteration(&p.expr),
             syn::Expr::Reference(r) => self.buffer_iteration(&r.expr),
-            syn::Expr::Path(p) => match p.path.get_ident().and_then(|i| {
-                self.lookup(&super::UnrawString::unraw_string(i))
-            }) {
+            syn::Expr::Path(p) => match p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&super::UnrawString::unraw_string(i)))
+            {
                 Some(Value::Buffer(b)) => Some((vec![b], false)),
                 _ => None,
             },
@@ -277,7 +294,12 @@ impl Lowerer<'_> {
     }
 
     /// `for pat in <buffers>`: a loop over the indices, binding `pat` to the elements.
-    pub(super) fn buffer_loop(&mut self, f: &syn::ExprForLoop, bufs: Vec<Var>, indexed: bool) -> Value {
+    pub(super) fn buffer_loop(
+        &mut self,
+        f: &syn::ExprForLoop,
+        bufs: Vec<Var>,
+        indexed: bool,
+    ) -> Value {
         let span = f.for_token.span;
         let mut len = Expr::Len(bufs[0]);
         for b in &bufs[1..] {
@@ -292,11 +314,18 @@ impl Lowerer<'_> {
         self.types.same(i, n, span, self.diag);
         // (index, element) for enumerate, (a, b) for zip
         let (index_pat, elem_pats): (Option<&syn::Pat>, Vec<&syn::Pat>) = match (&*f.pat, indexed) {
-            (syn::Pat::Tuple(t), true) if t.elems.len() == 2 => (Some(&t.elems[0]), vec![&t.elems[1]]),
+            (syn::Pat::Tuple(t), true) if t.elems.len() == 2 => {
+                (Some(&t.elems[0]), vec![&t.elems[1]])
+            }
             (p, false) if bufs.len() == 1 => (None, vec![p]),
-            (syn::Pat::Tuple(t), false) if t.elems.len() == bufs.len() => (None, t.elems.iter().collect()),
+            (syn::Pat::Tuple(t), false) if t.elems.len() == bufs.len() => {
+                (None, t.elems.iter().collect())
+            }
             (other, _) => {
-                self.diag.error(other, "this pattern does not match the elements iterated over");
+                self.diag.error(
+                    other,
+                    "this pattern does not match the elements iterated over",
+                );
                 return Value::Error;
             }
         };
@@ -313,7 +342,10 @@ impl Lowerer<'_> {
             _ => elem_pats,
         };
         if elem_pats.len() != bufs.len() {
-            self.diag.error(&f.pat, "this pattern does not match the elements iterated over");
+            self.diag.error(
+                &f.pat,
+                "this pattern does not match the elements iterated over",
+            );
             return Value::Error;
         }
         let assigned = super::control::assigned_in_block(&f.body);
