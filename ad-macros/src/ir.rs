@@ -565,7 +565,8 @@ pub fn walk_mut(block: &mut Block, f: &mut impl FnMut(&mut Stmt)) {
     }
 }
 
-/// The cells of a function: variables assigned after their definition.
+/// The cells of a function: variables assigned after their definition, and buffers written
+/// element by element.
 pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
     let mut out = std::collections::HashSet::new();
     walk(block, &mut |s| match s {
@@ -574,7 +575,8 @@ pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
             mutable: true,
             ..
         } => out.extend(vars.iter().flatten().copied()),
-        Stmt::Declare { var } | Stmt::Assign { var, .. } => {
+        // A buffer written by a store: reading it is reading mutable state too.
+        Stmt::Declare { var } | Stmt::Assign { var, .. } | Stmt::Store { buf: var, .. } => {
             out.insert(*var);
         }
         _ => {}

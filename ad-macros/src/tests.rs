@@ -184,6 +184,39 @@ snapshot!(
     }
 );
 
+// Buffers: a read-only buffer, an in-out buffer, element reads and writes.
+snapshot!(
+    snap_matvec_buffers,
+    quote! {
+        fn matvec(a: &[f64], x: &[f64], n: usize, y: &mut [f64]) {
+            for i in 0..n {
+                let mut acc = 0.0;
+                for j in 0..n {
+                    acc += a[i * n + j] * x[j];
+                }
+                y[i] = acc;
+            }
+        }
+    }
+);
+
+// Iteration over buffers and a local buffer that is overwritten.
+snapshot!(
+    snap_local_buffer,
+    quote! {
+        fn f(x: &[f64], w: f64) -> f64 {
+            let mut v = vec![0.0; x.len()];
+            for (i, &xi) in x.iter().enumerate() {
+                v[i] = w * xi;
+            }
+            for i in 1..v.len() {
+                v[i] = v[i] * v[i - 1];
+            }
+            v.iter().sum::<f64>()
+        }
+    }
+);
+
 /// A 3000-term sum once overflowed the stack in emission; generated expressions are now
 /// bounded in depth. Runs on a thread with a stack like rustc's macro thread.
 #[test]
