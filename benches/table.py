@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Print the ratios of the `control_flow` benchmarks as a Markdown table.
+"""Print the ratios of the `control_flow` and `buffers` benchmarks as a Markdown table.
 
 Reads the medians criterion wrote to target/criterion/<group>/<function>/new/estimates.json
-(run `cargo bench --bench control_flow` first) and prints, per workload (criterion group), the
-median times and the ratios
+(run `cargo bench --bench control_flow` and/or `cargo bench --bench buffers` first) and prints,
+per workload (criterion group), the median times and the ratios
 
     gradient/primal   generated f_vjp over the primal (the cost of the gradient)
     hand/primal       hand-written gradient over the primal
@@ -25,8 +25,19 @@ GENERATED = "gradient_generated"
 HAND = "gradient_handwritten"
 JVP = "jvp_generated"
 
-# Workloads in the order the benchmark defines them; any other group follows alphabetically.
-ORDER = ["ode_euler", "ode_rk4", "branchy", "poly"]
+# Workloads in the order the benchmarks define them: benches/control_flow.rs, then
+# benches/buffers.rs. Any other group with a `primal` follows alphabetically; workloads not run
+# yet are left out.
+ORDER = [
+    "ode_euler",
+    "ode_rk4",
+    "branchy",
+    "poly",
+    "sum_squares",
+    "dot",
+    "matvec",
+    "softmax_xent",
+]
 
 
 def criterion_dir(argv):
@@ -76,7 +87,8 @@ def main(argv):
     groups += sorted(g for g in medians if g not in ORDER and PRIMAL in medians[g])
     if not groups:
         print(
-            f"no benchmark results under {root}: run `cargo bench --bench control_flow` first",
+            f"no benchmark results under {root}: run `cargo bench --bench control_flow` "
+            "or `cargo bench --bench buffers` first",
             file=sys.stderr,
         )
         return 1
