@@ -656,6 +656,16 @@ fn fix_mutability(f: &mut Function) {
         } => {
             assigned.insert(*t);
         }
+        Stmt::Let {
+            expr: Expr::Call { args, .. },
+            ..
+        } => {
+            for a in args {
+                if let Expr::Ref { buf, mutable: true } = a {
+                    assigned.insert(*buf);
+                }
+            }
+        }
         _ => {}
     });
     walk_mut(&mut f.stmts, &mut |s| {

@@ -176,6 +176,9 @@ impl Emitter<'_> {
                     }
                     None => quote!(_),
                 };
+                if vars.iter().all(Option::is_none) {
+                    return quote!(#value;);
+                }
                 if let [single] = vars.as_slice() {
                     let pat = bind(single);
                     quote!(let #pat = #value;)
@@ -393,6 +396,16 @@ impl Emitter<'_> {
                 let b = self.var(*buf);
                 let i = self.expr(index, 0);
                 quote!(#b[#i])
+            }
+            Expr::Ref { buf, mutable } => {
+                let b = self.var(*buf);
+                // Parameters are references already; locals are borrowed.
+                let is_param = self.f.params.iter().any(|p| p.var == *buf);
+                match (is_param, mutable) {
+                    (true, _) => b,
+                    (false, true) => quote!(&mut #b),
+                    (false, false) => quote!(&#b),
+                }
             }
             Expr::Len(b) => {
                 let b = self.var(*b);

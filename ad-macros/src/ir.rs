@@ -160,6 +160,11 @@ pub enum Expr {
     },
     /// `buf.len()`
     Len(Var),
+    /// A buffer passed to a call: `&v` / `&mut v` for a local buffer, the name for a parameter.
+    Ref {
+        buf: Var,
+        mutable: bool,
+    },
     /// `vec![init; len]`
     NewBuf {
         init: Box<Expr>,
@@ -367,7 +372,7 @@ impl Expr {
             Expr::Var(v) => f(*v),
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
             Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape => {}
-            Expr::Pop(t) | Expr::Len(t) => f(*t),
+            Expr::Pop(t) | Expr::Len(t) | Expr::Ref { buf: t, .. } => f(*t),
             Expr::Load { buf, index } => {
                 f(*buf);
                 index.visit_vars(f);
@@ -407,7 +412,12 @@ impl Expr {
                 }
             }
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
-            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::Pop(_) | Expr::Len(_) => {}
+            Expr::Bool(_)
+            | Expr::Usize(_)
+            | Expr::NewTape
+            | Expr::Pop(_)
+            | Expr::Len(_)
+            | Expr::Ref { .. } => {}
             // The buffer of a load is a place, not a value: only its index is rewritten.
             Expr::Load { index, .. } => index.map_vars(f),
             Expr::NewBuf { init, len } => {
@@ -578,6 +588,17 @@ pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
         // A buffer written by a store: reading it is reading mutable state too.
         Stmt::Declare { var } | Stmt::Assign { var, .. } | Stmt::Store { buf: var, .. } => {
             out.insert(*var);
+        }
+        // .. and so is one a call writes into.
+        Stmt::Let {
+            expr: Expr::Call { args, .. },
+            ..
+        } => {
+            for a in args {
+                if let Expr::Ref { buf, mutable: true } = a {
+                    out.insert(*buf);
+                }
+            }
         }
         _ => {}
     });

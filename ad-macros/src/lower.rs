@@ -59,6 +59,8 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
         cells: HashSet::new(),
         loads: HashMap::new(),
         element_loads: HashMap::new(),
+        call_arity: None,
+        inout: HashSet::new(),
         output: sig.output.clone(),
         loops: Vec::new(),
         next_loop: 0,
@@ -69,6 +71,9 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
         let (v, value) = match p.kind {
             Ty::Buffer(elem) => {
                 let b = l.new_buffer(origin, buffers::element_kind(elem));
+                if p.inout {
+                    l.inout.insert(b);
+                }
                 (b, Value::Buffer(b))
             }
             kind => {
@@ -124,6 +129,10 @@ struct Lowerer<'d> {
     loads: HashMap<Var, Var>,
     /// The load of each buffer element (buffer, index variable) since the buffer's last store.
     element_loads: HashMap<(Var, Var), Var>,
+    /// The number of values a call in `let (a, b) = g(..)` returns.
+    call_arity: Option<usize>,
+    /// The `&mut` buffer parameters.
+    inout: HashSet<Var>,
     output: Option<Shape>,
     /// The loops around the code being lowered, innermost last.
     loops: Vec<control::LoopCtx>,
@@ -405,7 +414,11 @@ impl Lowerer<'_> {
             return Value::Unit;
         }
         let hint = pattern_name(&local.pat);
+        if let (syn::Pat::Tuple(t), syn::Expr::Call(_)) = (strip_type(&local.pat), &*init.expr) {
+            self.call_arity = Some(t.elems.len());
+        }
         let value = self.expr(&init.expr, hint.as_deref());
+        self.call_arity = None;
         if matches!(value, Value::Never) {
             return Value::Never;
         }
@@ -1066,6 +1079,7 @@ impl Lowerer<'_> {
     }
 
     fn call(&mut self, c: &syn::ExprCall, hint: Option<&str>) -> Value {
+        let arity = self.call_arity.take();
         let syn::Expr::Path(func) = &*c.func else {
             self.diag.error(
                 &c.func,
@@ -1096,18 +1110,68 @@ impl Lowerer<'_> {
                 return self.primitive(&segs[1].ident, &args, Some(w), false, hint, c.func.span());
             }
         }
-        let mut vars = Vec::new();
+        // A call of a function: its companions differentiate it.
+        let mut args = Vec::new();
         for a in &c.args {
-            vars.push(self.scalar(a));
+            match self.call_arg(a) {
+                Some(e) => args.push(e),
+                None => return Value::Error,
+            }
         }
-        let Some(vars) = vars.into_iter().collect::<Option<Vec<Var>>>() else {
-            return Value::Error;
-        };
+        for a in &args {
+            if let Expr::Ref { buf, mutable: true } = a {
+                self.element_loads.retain(|(b, _), _| b != buf);
+            }
+        }
         let expr = Expr::Call {
             func: func.clone(),
-            args: vars.into_iter().map(Expr::Var).collect(),
+            args,
         };
-        Value::Scalar(self.define(hint, Kind::Unknown, expr, c.func.span()))
+        let span = c.func.span();
+        match arity {
+            // `let (a, b) = g(..);`
+            Some(n) => {
+                let outs: Vec<Var> = (0..n)
+                    .map(|_| self.new_var(Origin::Temp, Kind::Unknown))
+                    .collect();
+                self.fun.stmts.push(Stmt::Let {
+                    vars: outs.iter().copied().map(Some).collect(),
+                    mutable: false,
+                    expr,
+                    span,
+                });
+                Value::Tuple(outs.into_iter().map(Value::Scalar).collect())
+            }
+            None => Value::Scalar(self.define(hint, Kind::Unknown, expr, span)),
+        }
+    }
+
+    /// An argument of a call: a number, or a buffer passed by reference.
+    fn call_arg(&mut self, a: &syn::Expr) -> Option<Expr> {
+        let (inner, mutable) = match a {
+            syn::Expr::Reference(r) => (&*r.expr, r.mutability.is_some()),
+            other => (other, false),
+        };
+        if let syn::Expr::Path(p) = inner {
+            if let Some(Value::Buffer(b)) = p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.unraw_string()))
+            {
+                // A `&mut` parameter passed on by name is passed mutably.
+                let mutable = mutable || self.inout.contains(&b);
+                return Some(Expr::Ref { buf: b, mutable });
+            }
+        }
+        if matches!(a, syn::Expr::Reference(_)) {
+            self.diag.error(
+                a,
+                "only buffers and numbers can be passed to a call; sub-slices (`&x[a..b]`) and \
+                 other references are not supported yet",
+            );
+            return None;
+        }
+        self.scalar(a).map(Expr::Var)
     }
 
     /// A method of the scalar types, called as `recv.name(args)` or `f64::name(recv, args)`.
@@ -1341,6 +1405,14 @@ fn compound_op(op: &syn::BinOp) -> Option<BinOp> {
         S::ShrAssign(_) => BinOp::Shr,
         _ => return None,
     })
+}
+
+fn strip_type(pat: &syn::Pat) -> &syn::Pat {
+    match pat {
+        syn::Pat::Type(t) => strip_type(&t.pat),
+        syn::Pat::Paren(p) => strip_type(&p.pat),
+        p => p,
+    }
 }
 
 /// The name a `let` pattern gives its value, to name the operation that computes it.
