@@ -289,10 +289,15 @@ impl Emitter<'_> {
                 let b = self.var(*buf);
                 let i = self.expr(index, 0);
                 let v = self.expr(value, 0);
+                let b = if self.scalar_ref(*buf) {
+                    quote!(*#b)
+                } else {
+                    quote!(#b[#i])
+                };
                 match op {
-                    AssignOp::Set => quote!(#b[#i] = #v;),
-                    AssignOp::Add => quote!(#b[#i] += #v;),
-                    AssignOp::Sub => quote!(#b[#i] -= #v;),
+                    AssignOp::Set => quote!(#b = #v;),
+                    AssignOp::Add => quote!(#b += #v;),
+                    AssignOp::Sub => quote!(#b -= #v;),
                 }
             }
             Stmt::CheckLen { a, b } => {
@@ -320,6 +325,14 @@ impl Emitter<'_> {
 
     fn block(&mut self, block: &[Stmt]) -> TokenStream {
         block.iter().map(|s| self.stmt(s)).collect()
+    }
+
+    /// Whether `v` is a `&mut f64` parameter, read and written through `*`.
+    fn scalar_ref(&self, v: Var) -> bool {
+        self.f
+            .params
+            .iter()
+            .any(|p| p.var == v && crate::signature::is_scalar_ref(&p.ty))
     }
 
     /// The label a jump to loop `id` must name, if it is not the innermost loop.
@@ -392,6 +405,10 @@ impl Emitter<'_> {
                 quote!(#n)
             }
             Expr::NewTape => quote!(::ad::Tape::new()),
+            Expr::Load { buf, .. } if self.scalar_ref(*buf) => {
+                let b = self.var(*buf);
+                quote!(*#b)
+            }
             Expr::Load { buf, index } => {
                 let b = self.var(*buf);
                 let i = self.expr(index, 0);

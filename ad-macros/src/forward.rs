@@ -35,7 +35,8 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                 ty: p.ty.clone(),
             });
             tangent[p.var.0 as usize] = Some(t);
-            if matches!(primal.ty(p.var), Ty::Buffer(_)) {
+            if matches!(primal.ty(p.var), Ty::Buffer(_)) && !crate::signature::is_scalar_ref(&p.ty)
+            {
                 checks.push(Stmt::CheckLen { a: t, b: p.var });
             }
         }

@@ -61,6 +61,7 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
         element_loads: HashMap::new(),
         call_arity: None,
         inout: HashSet::new(),
+        scalar_refs: HashSet::new(),
         output: sig.output.clone(),
         loops: Vec::new(),
         next_loop: 0,
@@ -73,6 +74,9 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
                 let b = l.new_buffer(origin, buffers::element_kind(elem));
                 if p.inout {
                     l.inout.insert(b);
+                }
+                if signature::is_scalar_ref(&p.ty) {
+                    l.scalar_refs.insert(b);
                 }
                 (b, Value::Buffer(b))
             }
@@ -133,6 +137,8 @@ struct Lowerer<'d> {
     call_arity: Option<usize>,
     /// The `&mut` buffer parameters.
     inout: HashSet<Var>,
+    /// The `&mut f64` parameters, buffers of one element.
+    scalar_refs: HashSet<Var>,
     output: Option<Shape>,
     /// The loops around the code being lowered, innermost last.
     loops: Vec<control::LoopCtx>,
@@ -512,7 +518,10 @@ impl Lowerer<'_> {
                 if matches!(value, Value::Never) {
                     return Value::Never;
                 }
-                self.store_element(b, index, value, a.eq_token.span);
+                match index {
+                    Some(index) => self.store_element(b, index, value, a.eq_token.span),
+                    None => self.store_at(b, Expr::Usize(0), value, a.eq_token.span),
+                }
                 Value::Unit
             }
             syn::Expr::Binary(bin)
@@ -522,11 +531,17 @@ impl Lowerer<'_> {
                     return Value::Unit;
                 };
                 let op = compound_op(&bin.op).unwrap_or(BinOp::Add);
-                let Some(i) = self.scalar(index) else {
-                    return Value::Unit;
+                let index = match index {
+                    Some(index) => {
+                        let Some(i) = self.scalar(index) else {
+                            return Value::Unit;
+                        };
+                        self.types.fact(i, Kind::Int, index.span(), self.diag);
+                        Expr::Var(i)
+                    }
+                    None => Expr::Usize(0),
                 };
-                self.types.fact(i, Kind::Int, index.span(), self.diag);
-                let old = self.load_at(b, Expr::Var(i), None, bin.op.span());
+                let old = self.load_at(b, index.clone(), None, bin.op.span());
                 let rhs = self.expr(&bin.right, None);
                 if matches!(rhs, Value::Never) {
                     return Value::Never;
@@ -536,9 +551,10 @@ impl Lowerer<'_> {
                     return Value::Unit;
                 };
                 self.types.same(v, slot, bin.op.span(), self.diag);
+                self.element_loads.retain(|(buf, _), _| *buf != b);
                 self.fun.stmts.push(Stmt::Store {
                     buf: b,
-                    index: Expr::Var(i),
+                    index,
                     op: crate::ir::AssignOp::Set,
                     value: Expr::Var(v),
                 });
@@ -636,17 +652,36 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `*p` where `p` is a `&mut f64` parameter (a buffer of one element).
+    fn deref_place(&self, e: &syn::Expr) -> Option<Var> {
+        match e {
+            syn::Expr::Paren(p) => self.deref_place(&p.expr),
+            syn::Expr::Path(p) => match p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.unraw_string()))
+            {
+                Some(Value::Buffer(b)) if self.scalar_refs.contains(&b) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// `x[i]` where `x` is a buffer: the buffer and the index expression.
-    fn buffer_place<'e>(&self, place: &'e syn::Expr) -> Option<(Var, &'e syn::Expr)> {
+    fn buffer_place<'e>(&self, place: &'e syn::Expr) -> Option<(Var, Option<&'e syn::Expr>)> {
         match place {
             syn::Expr::Paren(p) => self.buffer_place(&p.expr),
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.deref_place(&u.expr).map(|b| (b, None))
+            }
             syn::Expr::Index(ix) => match &*ix.expr {
                 syn::Expr::Path(p) => match p
                     .path
                     .get_ident()
                     .and_then(|i| self.lookup(&i.unraw_string()))
                 {
-                    Some(Value::Buffer(b)) => Some((b, &*ix.index)),
+                    Some(Value::Buffer(b)) => Some((b, Some(&*ix.index))),
                     _ => None,
                 },
                 _ => None,
@@ -713,6 +748,17 @@ impl Lowerer<'_> {
                 let op = match u.op {
                     syn::UnOp::Neg(_) => UnOp::Neg,
                     syn::UnOp::Not(_) => UnOp::Not,
+                    syn::UnOp::Deref(_) => {
+                        if let Some(b) = self.deref_place(&u.expr) {
+                            return self.load_at(b, Expr::Usize(0), hint, u.op.span());
+                        }
+                        self.diag.error(
+                            u,
+                            "dereferencing is supported on `&mut f64` parameters only; use the value \
+                             directly",
+                        );
+                        return Value::Error;
+                    }
                     _ => {
                         self.diag
                             .error(u, "dereferencing is not supported; use the value directly");
@@ -905,6 +951,13 @@ impl Lowerer<'_> {
         match self.expr(e, None) {
             Value::Scalar(v) => Some(v),
             Value::Error | Value::Never => None,
+            // A `&mut f64` used as a number (a method's receiver): its value.
+            Value::Buffer(b) if self.scalar_refs.contains(&b) => {
+                match self.load_at(b, Expr::Usize(0), None, e.span()) {
+                    Value::Scalar(v) => Some(v),
+                    _ => None,
+                }
+            }
             Value::Buffer(_) => {
                 self.diag.error(
                     e,

@@ -54,7 +54,9 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
                 adjoint.resize(q.var.0 as usize + 1, None);
             }
             adjoint[q.var.0 as usize] = Some(bar);
-            checks.push(Stmt::CheckLen { a: bar, b: q.var });
+            if !crate::signature::is_scalar_ref(&q.ty) {
+                checks.push(Stmt::CheckLen { a: bar, b: q.var });
+            }
         }
     }
     let dout = f.new_var(Origin::Named("dout"), Ty::Opaque);

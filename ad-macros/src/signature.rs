@@ -37,6 +37,13 @@ pub struct Signature {
 /// Classifies a parameter or output type.
 pub fn classify(ty: &Type) -> TypeClass {
     if let Type::Reference(r) = ty {
+        // `&mut f64`: an in-out value, handled as a buffer of one element read through `*`.
+        if let (Some(_), TypeClass::Scalar(Ty::Float(w))) = (r.mutability, classify(&r.elem)) {
+            return TypeClass::Buffer {
+                elem: Some(w),
+                mutable: true,
+            };
+        }
         let elem = match &*r.elem {
             Type::Slice(s) => Some(&*s.elem),
             Type::Array(a) => Some(&*a.elem),
@@ -253,8 +260,17 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
     }
 }
 
+/// Whether a parameter type is `&mut f64` / `&mut f32` (read and written through `*`).
+pub fn is_scalar_ref(ty: &Type) -> bool {
+    matches!(ty, Type::Reference(r) if r.mutability.is_some()
+        && matches!(classify(&r.elem), TypeClass::Scalar(Ty::Float(_))))
+}
+
 /// The type of the adjoint buffer that follows a buffer parameter in `f_vjp`.
 pub fn adjoint_type(ty: &Type) -> Type {
+    if is_scalar_ref(ty) {
+        return ty.clone();
+    }
     match ty {
         Type::Reference(r) => match &*r.elem {
             Type::Array(a) => {

@@ -68,7 +68,7 @@ impl Lowerer<'_> {
         self.store_at(b, Expr::Var(i), value, span);
     }
 
-    fn store_at(&mut self, b: Var, index: Expr, value: Value, span: Span) {
+    pub(super) fn store_at(&mut self, b: Var, index: Expr, value: Value, span: Span) {
         let Value::Scalar(v) = value else {
             if !matches!(value, Value::Error | Value::Never) {
                 self.diag
