@@ -194,3 +194,39 @@ fn custom_derivative_is_used() {
     assert!(close(d, fd(|x| softplus_loss(x, y), x)));
     assert!(log1p_exp(1.0) > 0.0);
 }
+
+/// A generic float function, differentiated once and used at both widths.
+#[differentiate(forward, reverse)]
+fn damped<T: ad::Float>(x: T, k: T, n: usize) -> T {
+    let mut s = x;
+    for _ in 0..n {
+        s = s.sin() * k + T::from_f64(0.5) * s;
+    }
+    if s > k {
+        s * s
+    } else {
+        s.exp()
+    }
+}
+
+#[test]
+fn generic_float_at_both_widths() {
+    for (x, k) in [(0.4, 0.9), (1.2, 0.3)] {
+        let (v, dx) = damped_jvp::<f64>(x, 1.0, k, 0.0, 6);
+        let (v2, gx, gk) = damped_vjp::<f64>(x, k, 6, 1.0);
+        assert_eq!(v, damped(x, k, 6));
+        assert_eq!(v2, v);
+        assert!(close(dx, fd(|x| damped(x, k, 6), x)));
+        assert!(close(gx, dx));
+        assert!(close(gk, fd(|k| damped(x, k, 6), k)));
+        // The same function at f32.
+        let (v32, dx32) = damped_jvp::<f32>(x as f32, 1.0, k as f32, 0.0, 6);
+        let (_, gx32, _) = damped_vjp::<f32>(x as f32, k as f32, 6, 1.0);
+        assert_eq!(v32, damped(x as f32, k as f32, 6));
+        assert!(
+            ((dx32 as f64) - dx).abs() <= 1e-4 * (1.0 + dx.abs()),
+            "{dx32} vs {dx}"
+        );
+        assert!((gx32 - dx32).abs() <= 1e-5 * (1.0 + dx32.abs()));
+    }
+}

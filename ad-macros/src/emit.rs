@@ -2,7 +2,8 @@
 //! parentheses that precedence needs (and no others), and builds the function item.
 
 use crate::ir::{
-    reads, Adaptor, AssignOp, BinOp, Expr, Function, Iter, LoopId, LoopKind, Stmt, Ty, UnOp, Var,
+    reads, Adaptor, AssignOp, BinOp, Expr, FloatTy, Function, Iter, LoopId, LoopKind, Stmt, Ty,
+    UnOp, Var,
 };
 use crate::names::Names;
 use proc_macro2::{Span, TokenStream};
@@ -383,7 +384,10 @@ impl Emitter<'_> {
         let tokens = match e {
             Expr::Var(v) => self.var(*v),
             Expr::Lit(l) => l.to_token_stream(),
-            Expr::Zero => quote!(0.0),
+            Expr::Zero => match &self.f.generic {
+                Some(t) => quote!(<#t as ::ad::Float>::ZERO),
+                None => quote!(0.0),
+            },
             Expr::Bool(b) => quote!(#b),
             Expr::InRange {
                 value,
@@ -477,6 +481,10 @@ impl Emitter<'_> {
             Expr::Method { name, recv, args } => {
                 let args_t: Vec<TokenStream> = args.iter().map(|a| self.expr(a, 0)).collect();
                 match recv {
+                    Ty::Float(FloatTy::Generic) => {
+                        let t = &self.f.generic;
+                        quote!(<#t as ::ad::Float>::#name(#(#args_t),*))
+                    }
                     Ty::Float(w) => {
                         let ty = syn::Ident::new(w.name(), Span::call_site());
                         quote!(#ty::#name(#(#args_t),*))

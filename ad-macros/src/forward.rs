@@ -19,6 +19,7 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
         params: Vec::new(),
         stmts: Vec::new(),
         ret: None,
+        generic: primal.generic.clone(),
         ret_ty: {
             let t = &primal.ret_ty;
             syn::parse_quote!((#t, #t))

@@ -21,13 +21,17 @@ pub struct Var(pub u32);
 pub enum FloatTy {
     F32,
     F64,
+    /// The function's type parameter bounded by `ad::Float` (`T`, in [`Function::generic`]).
+    Generic,
 }
 
 impl FloatTy {
+    /// The name of a concrete width; `T` stands for the generic one.
     pub fn name(self) -> &'static str {
         match self {
             FloatTy::F32 => "f32",
             FloatTy::F64 => "f64",
+            FloatTy::Generic => "T",
         }
     }
 }
@@ -344,6 +348,8 @@ pub struct Function {
     /// The value at the end of the body; `None` when every path returns earlier.
     pub ret: Option<Expr>,
     pub ret_ty: syn::Type,
+    /// The type parameter the floats have in a generic function (`T: ad::Float`).
+    pub generic: Option<syn::Ident>,
 }
 
 impl Function {

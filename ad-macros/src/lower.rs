@@ -51,6 +51,7 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
             stmts: Vec::new(),
             ret: None,
             ret_ty: sig.output_ty.clone(),
+            generic: signature::generic_float(&item.sig),
         },
         types: TypeTable::default(),
         scopes: vec![HashMap::new()],

@@ -38,6 +38,7 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         stmts: Vec::new(),
         ret: None,
         ret_ty: t.clone(),
+        generic: p.generic.clone(),
     };
     // Each active buffer is followed by its adjoint buffer.
     let mut adjoint = Vec::new();

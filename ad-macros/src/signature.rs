@@ -27,6 +27,15 @@ pub enum Shape {
     Array(Box<Shape>, Option<usize>),
 }
 
+/// The type parameter bounded by `Float` that a generic function's floats have, if any.
+pub fn generic_float(sig: &syn::Signature) -> Option<syn::Ident> {
+    sig.generics.type_params().find_map(|g| {
+        let ident = &g.ident;
+        let ty: Type = syn::parse_quote!(#ident);
+        is_generic(&ty, &sig.generics).then(|| g.ident.clone())
+    })
+}
+
 pub struct Signature {
     pub params: Vec<ParamInfo>,
     /// `None` when the output type was reported as an error.
@@ -174,11 +183,7 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
                 };
                 let kind = match classify(&pt.ty) {
                     TypeClass::Scalar(_) if is_generic(&pt.ty, &sig.generics) => {
-                        diag.error(
-                            &pt.ty,
-                            "generic parameter types are not supported yet; write `f64` or `f32`",
-                        );
-                        Ty::Opaque
+                        Ty::Float(FloatTy::Generic)
                     }
                     TypeClass::Scalar(ty) => ty,
                     TypeClass::Buffer { elem, .. } => Ty::Buffer(elem),
@@ -248,8 +253,8 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
             );
             (None, syn::parse_quote!(()))
         }
-        ReturnType::Type(_, ty) if is_generic(ty, &sig.generics) && diag.has_errors() => {
-            (None, (**ty).clone())
+        ReturnType::Type(_, ty) if is_generic(ty, &sig.generics) => {
+            (Some(Shape::Scalar(FloatTy::Generic)), (**ty).clone())
         }
         ReturnType::Type(_, ty) => (output_shape(ty, diag), (**ty).clone()),
     };
