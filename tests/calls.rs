@@ -230,3 +230,58 @@ fn generic_float_at_both_widths() {
         assert!((gx32 - dx32).abs() <= 1e-5 * (1.0 + dx32.abs()));
     }
 }
+
+/// A model whose data lives in a struct; the parameters are passed explicitly.
+struct Model {
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    scale: f64,
+}
+
+impl Model {
+    #[differentiate(forward, reverse)]
+    fn predict(&self, w: &[f64], x: f64) -> f64 {
+        w[0] * (w[1] * x).tanh() * self.scale + w[2]
+    }
+
+    /// `loss(&self, w)`, calling another method as `Self::predict`. The element read from
+    /// `self` is annotated: the compiler cannot see the field's type, and the callee's
+    /// companion takes a tangent for it.
+    #[differentiate(forward, reverse)]
+    fn loss(&self, w: &[f64]) -> f64 {
+        let mut l = 0.0;
+        for i in 0..self.xs.len() {
+            let x: f64 = self.xs[i];
+            let r = Self::predict(self, w, x) - self.ys[i];
+            l += 0.5 * r * r;
+        }
+        l
+    }
+}
+
+#[test]
+fn methods_with_self_as_a_constant() {
+    let m = Model {
+        xs: vec![0.1, 0.5, -0.7, 1.2],
+        ys: vec![0.3, -0.2, 0.4, 0.9],
+        scale: 1.5,
+    };
+    let w = [0.8, -1.1, 0.2];
+    let mut g = [0.0; 3];
+    let l = m.loss_vjp(&w, &mut g, 1.0);
+    assert_eq!(l, m.loss(&w));
+    for k in 0..3 {
+        let mut e = [0.0; 3];
+        e[k] = 1.0;
+        let (_, d) = m.loss_jvp(&w, &e);
+        let dk = fd(
+            |t| {
+                let mut w2 = w;
+                w2[k] = t;
+                m.loss(&w2)
+            },
+            w[k],
+        );
+        assert!(close(g[k], dk) && close(d, dk), "{k}: {} {d} {dk}", g[k]);
+    }
+}

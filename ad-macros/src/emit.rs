@@ -30,17 +30,16 @@ pub fn function(f: &Function, header: &Header, user_idents: &HashSet<String>) ->
         loops: Vec::new(),
         read: read.clone(),
     };
-    let params: Vec<TokenStream> = f
-        .params
-        .iter()
-        .map(|p| {
+    let receiver = f.receiver.iter().map(|r| quote!(#r));
+    let params: Vec<TokenStream> = receiver
+        .chain(f.params.iter().map(|p| {
             let mut name = e.names.of(f, p.var);
             if !read.contains(&p.var) {
                 name = e.names.unused(&name);
             }
             let ty = &p.ty;
             quote!(#name: #ty)
-        })
+        }))
         .collect();
     let stmts: Vec<TokenStream> = f.stmts.iter().map(|s| e.stmt(s)).collect();
     let ret = f.ret.as_ref().map(|r| e.expr(r, 0));
@@ -389,6 +388,23 @@ impl Emitter<'_> {
                 None => quote!(0.0),
             },
             Expr::Bool(b) => quote!(#b),
+            Expr::SelfValue => {
+                let span = self
+                    .f
+                    .receiver
+                    .as_ref()
+                    .map_or_else(Span::call_site, |r| r.self_token.span);
+                let token = syn::Ident::new("self", span);
+                quote!(#token)
+            }
+            Expr::Member(base, member) => {
+                let b = self.expr(base, 20);
+                quote!(#b.#member)
+            }
+            Expr::Borrow(base) => {
+                let b = self.expr(base, 20);
+                quote!(&#b)
+            }
             Expr::InRange {
                 value,
                 start,

@@ -20,6 +20,7 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
         stmts: Vec::new(),
         ret: None,
         generic: primal.generic.clone(),
+        receiver: primal.receiver.clone(),
         ret_ty: {
             let t = &primal.ret_ty;
             syn::parse_quote!((#t, #t))

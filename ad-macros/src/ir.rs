@@ -164,6 +164,11 @@ pub enum Expr {
     },
     /// `buf.len()`
     Len(Var),
+    /// `self` (the receiver of a method), `base.field`, and `&place`: constants read from the
+    /// receiver.
+    SelfValue,
+    Member(Box<Expr>, syn::Member),
+    Borrow(Box<Expr>),
     /// A buffer passed to a call: `&v` / `&mut v` for a local buffer, the name for a parameter.
     Ref {
         buf: Var,
@@ -350,6 +355,8 @@ pub struct Function {
     pub ret_ty: syn::Type,
     /// The type parameter the floats have in a generic function (`T: ad::Float`).
     pub generic: Option<syn::Ident>,
+    /// `&self` or `self` of a method: emitted first, as written.
+    pub receiver: Option<syn::Receiver>,
 }
 
 impl Function {
@@ -377,7 +384,8 @@ impl Expr {
         match self {
             Expr::Var(v) => f(*v),
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
-            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape => {}
+            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::SelfValue => {}
+            Expr::Member(a, _) | Expr::Borrow(a) => a.visit_vars(f),
             Expr::Pop(t) | Expr::Len(t) | Expr::Ref { buf: t, .. } => f(*t),
             Expr::Load { buf, index } => {
                 f(*buf);
@@ -418,6 +426,8 @@ impl Expr {
                 }
             }
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
+            Expr::SelfValue => {}
+            Expr::Member(a, _) | Expr::Borrow(a) => a.map_vars(f),
             Expr::Bool(_)
             | Expr::Usize(_)
             | Expr::NewTape

@@ -30,6 +30,8 @@ enum Value {
     Unit,
     /// A buffer: a slice, an array or a `Vec`.
     Buffer(Var),
+    /// A constant place of the receiver (`self`, `self.data`), read when used.
+    Place(Expr),
     /// The value of an expression that does not finish (`return`, `break`, `continue`).
     Never,
     /// The value of an expression that was reported as an error; uses are not reported again.
@@ -52,6 +54,7 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
             ret: None,
             ret_ty: sig.output_ty.clone(),
             generic: signature::generic_float(&item.sig),
+            receiver: sig.receiver.clone(),
         },
         types: TypeTable::default(),
         scopes: vec![HashMap::new()],
@@ -68,6 +71,9 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
         next_loop: 0,
     };
     let mut params = Vec::new();
+    if sig.receiver.is_some() {
+        l.scopes[0].insert("self".to_string(), Value::Place(Expr::SelfValue));
+    }
     for p in &sig.params {
         let origin = Origin::User(p.ident.unraw_string());
         let (v, value) = match p.kind {
@@ -653,6 +659,47 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The value of a constant place (`self.scale`) used as a number.
+    fn read_place(&mut self, v: Value, span: Span) -> Value {
+        match v {
+            Value::Place(p) => Value::Scalar(self.define(None, Kind::Unknown, p, span)),
+            other => other,
+        }
+    }
+
+    /// `&self.data`: a constant place used as a buffer.
+    fn borrow_place(&mut self, place: Expr, span: Span) -> Var {
+        let b = self.new_buffer(Origin::Temp, Kind::Unknown);
+        self.fun.stmts.push(Stmt::Let {
+            vars: vec![Some(b)],
+            mutable: false,
+            expr: Expr::Borrow(Box::new(place)),
+            span,
+        });
+        b
+    }
+
+    /// The buffer an expression names: a buffer variable, or a place of the receiver.
+    fn as_buffer(&mut self, e: &syn::Expr) -> Option<Var> {
+        match e {
+            syn::Expr::Paren(p) => self.as_buffer(&p.expr),
+            syn::Expr::Reference(r) => self.as_buffer(&r.expr),
+            syn::Expr::Path(p) => match p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.unraw_string()))
+            {
+                Some(Value::Buffer(b)) => Some(b),
+                _ => None,
+            },
+            syn::Expr::Field(_) => match self.expr(e, None) {
+                Value::Place(p) => Some(self.borrow_place(p, e.span())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// `*p` where `p` is a `&mut f64` parameter (a buffer of one element).
     fn deref_place(&self, e: &syn::Expr) -> Option<Var> {
         match e {
@@ -866,6 +913,9 @@ impl Lowerer<'_> {
                 let base = self.expr(&f.base, None);
                 match (&f.member, base) {
                     (_, Value::Error) => Value::Error,
+                    (member, Value::Place(p)) => {
+                        Value::Place(Expr::Member(Box::new(p), member.clone()))
+                    }
                     (syn::Member::Unnamed(i), Value::Tuple(items)) => {
                         match items.get(i.index as usize) {
                             Some(v) => v.clone(),
@@ -892,6 +942,10 @@ impl Lowerer<'_> {
                     return Value::Error;
                 }
                 if let Value::Buffer(b) = base {
+                    return self.load_element(b, &ix.index, hint);
+                }
+                if let Value::Place(p) = base {
+                    let b = self.borrow_place(p, ix.bracket_token.span.join());
                     return self.load_element(b, &ix.index, hint);
                 }
                 let Some(i) = self.literal_index(&ix.index) else {
@@ -952,6 +1006,7 @@ impl Lowerer<'_> {
         match self.expr(e, None) {
             Value::Scalar(v) => Some(v),
             Value::Error | Value::Never => None,
+            Value::Place(p) => Some(self.define(None, Kind::Unknown, p, e.span())),
             // A `&mut f64` used as a number (a method's receiver): its value.
             Value::Buffer(b) if self.scalar_refs.contains(&b) => {
                 match self.load_at(b, Expr::Usize(0), None, e.span()) {
@@ -1046,6 +1101,8 @@ impl Lowerer<'_> {
         hint: Option<&str>,
         span: Span,
     ) -> Value {
+        let lhs = self.read_place(lhs, span);
+        let rhs = self.read_place(rhs, span);
         let (a, b) = match (lhs, rhs) {
             (Value::Scalar(a), Value::Scalar(b)) => (a, b),
             (Value::Never, _) | (_, Value::Never) => return Value::Never,
@@ -1091,14 +1148,11 @@ impl Lowerer<'_> {
         // Methods of buffers.
         if m.args.is_empty() {
             let receiver_buffer = match &*m.receiver {
-                syn::Expr::Path(p) => match p
-                    .path
-                    .get_ident()
-                    .and_then(|i| self.lookup(&i.unraw_string()))
+                syn::Expr::Path(_) | syn::Expr::Field(_)
+                    if matches!(name.as_str(), "len" | "to_vec" | "clone") =>
                 {
-                    Some(Value::Buffer(b)) => Some(b),
-                    _ => None,
-                },
+                    self.as_buffer(&m.receiver)
+                }
                 _ => None,
             };
             match (name.as_str(), receiver_buffer) {
@@ -1391,11 +1445,13 @@ fn unsupported_message(e: &syn::Expr) -> String {
                 .into()
         }
         syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => {
-            return "loops are not supported yet by #[differentiate]; unroll the loop by hand".into()
+            return "loops are not supported yet by #[differentiate]; unroll the loop by hand"
+                .into()
         }
         syn::Expr::Macro(_) => return MACRO_MESSAGE.into(),
         syn::Expr::Closure(_) => {
-            return "closures are not supported by #[differentiate]; write the closure's body inline"
+            return "closures (and iterator adaptors taking them, `.map(|v| ..)`, `.fold(..)`) are \
+                    not supported by #[differentiate]; write the loop: `for v in x.iter() { .. }`"
                 .into()
         }
         syn::Expr::Return(_) => {

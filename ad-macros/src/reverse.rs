@@ -39,6 +39,7 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         ret: None,
         ret_ty: t.clone(),
         generic: p.generic.clone(),
+        receiver: p.receiver.clone(),
     };
     // Each active buffer is followed by its adjoint buffer.
     let mut adjoint = Vec::new();
@@ -397,6 +398,8 @@ impl Reverse {
             // An element of a buffer nothing writes: read it again.
             Expr::Load { buf, .. } => !self.stored.contains(buf),
             Expr::Len(_) => true,
+            // Reading the receiver again.
+            Expr::SelfValue | Expr::Member(..) | Expr::Borrow(_) => true,
             Expr::Cast(..) | Expr::Unary(..) => true,
             // A division may be as slow as a load from memory; it is recorded when it matters.
             Expr::Binary(op, ..) => !self.act.varied(v) || !matches!(op, BinOp::Div | BinOp::Rem),

@@ -38,6 +38,8 @@ pub fn generic_float(sig: &syn::Signature) -> Option<syn::Ident> {
 
 pub struct Signature {
     pub params: Vec<ParamInfo>,
+    /// `&self` or `self`, a constant.
+    pub receiver: Option<syn::Receiver>,
     /// `None` when the output type was reported as an error.
     pub output: Option<Shape>,
     pub output_ty: Type,
@@ -162,13 +164,17 @@ fn mentions_float(ty: &Type) -> bool {
 
 pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) -> Signature {
     let mut params = Vec::new();
+    let mut receiver = None;
     for arg in &sig.inputs {
         match arg {
-            FnArg::Receiver(r) => diag.error(
+            FnArg::Receiver(r) if matches!(r.kind, syn::ReceiverKind::Reference(_, _, Some(_))) => diag.error(
                 r,
-                "methods taking `self` are not supported yet; write a free function that takes the \
-                 fields it needs as parameters",
+                "methods taking `&mut self` are not supported; take `&self`, and pass what the \
+                 method writes as `&mut` parameters",
             ),
+            // `&self` / `self`: a constant; fields holding what is differentiated are passed
+            // explicitly.
+            FnArg::Receiver(r) => receiver = Some(r.clone()),
             FnArg::Typed(pt) => {
                 let ident = match &*pt.pat {
                     Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => pi.ident.clone(),
@@ -260,6 +266,7 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
     };
     Signature {
         params,
+        receiver,
         output,
         output_ty,
     }
