@@ -128,6 +128,31 @@ pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnos
             stack.extend(reverse_edges[v.0 as usize].iter().copied());
         }
     }
+    // A method of a constant (a user method called as `self.g(x)`) has no companion the
+    // compiler could name: an active argument would be silently dropped.
+    walk(&f.stmts, &mut |stmt| {
+        if let Stmt::Let {
+            expr: Expr::Method { name, recv, args },
+            ..
+        } = stmt
+        {
+            let active_arg = args.iter().skip(1).any(|a| {
+                let mut v = false;
+                a.visit_vars(&mut |u| v |= varied[u.0 as usize]);
+                v
+            });
+            if !matches!(recv, Ty::Float(_)) && active_arg {
+                diag.error(
+                    name,
+                    format!(
+                        "cannot differentiate the method call `.{name}(..)`: call it as \
+                         `Self::{name}(self, ..)` (or `Type::{name}(..)`) so that its companions \
+                         `{name}_jvp` / `{name}_vjp` are used"
+                    ),
+                );
+            }
+        }
+    });
     Activity { varied, useful }
 }
 
