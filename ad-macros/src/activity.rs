@@ -37,6 +37,15 @@ pub fn dependencies(f: &Function, expr: &Expr) -> Vec<Var> {
         Expr::Var(v) if float(v) => vec![*v],
         Expr::Load { buf, .. } if matches!(f.ty(*buf), Ty::Buffer(Some(_))) => vec![*buf],
         Expr::NewBuf { init, .. } => var(init).into_iter().collect(),
+        // A call's results depend on every float and float buffer it is given.
+        Expr::Call { args, .. } => args
+            .iter()
+            .filter_map(|a| match a {
+                Expr::Var(v) if float(v) => Some(*v),
+                Expr::Ref { buf, .. } if matches!(f.ty(*buf), Ty::Buffer(Some(_))) => Some(*buf),
+                _ => None,
+            })
+            .collect(),
         Expr::Unary(UnOp::Neg, a) => var(a).into_iter().collect(),
         Expr::Binary(op, a, b) if op.is_arithmetic() => var(a).into_iter().chain(var(b)).collect(),
         Expr::Cast(a, ty) => match crate::signature::classify(ty) {
@@ -68,6 +77,16 @@ pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnos
     walk(&f.stmts, &mut |stmt| match stmt {
         Stmt::Let { vars, expr, .. } => {
             check(f, expr, diag);
+            // A call writes into the buffers it gets mutably.
+            if let Expr::Call { args, .. } = expr {
+                for a in args {
+                    if let Expr::Ref { buf, mutable: true } = a {
+                        for d in dependencies(f, expr) {
+                            edges[d.0 as usize].push(*buf);
+                        }
+                    }
+                }
+            }
             for d in dependencies(f, expr) {
                 for v in vars.iter().flatten() {
                     if matches!(f.ty(*v), Ty::Float(_) | Ty::Buffer(Some(_))) {
@@ -109,27 +128,26 @@ pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnos
             stack.extend(reverse_edges[v.0 as usize].iter().copied());
         }
     }
-    // Calls are checked against the varied set now that it is known.
+    // A method of a constant (a user method called as `self.g(x)`) has no companion the
+    // compiler could name: an active argument would be silently dropped.
     walk(&f.stmts, &mut |stmt| {
         if let Stmt::Let {
-            expr: Expr::Call { func, args },
-            span,
+            expr: Expr::Method { name, recv, args },
             ..
         } = stmt
         {
-            let mut flows = false;
-            for a in args {
-                a.visit_vars(&mut |v| flows |= varied[v.0 as usize]);
-            }
-            if flows {
-                let name = quote::quote!(#func).to_string().replace(' ', "");
-                diag.error_at(
-                    *span,
+            let active_arg = args.iter().skip(1).any(|a| {
+                let mut v = false;
+                a.visit_vars(&mut |u| v |= varied[u.0 as usize]);
+                v
+            });
+            if !matches!(recv, Ty::Float(_)) && active_arg {
+                diag.error(
+                    name,
                     format!(
-                        "cannot differentiate through the call to `{name}`: calls of other \
-                         functions with values that depend on the differentiated parameters \
-                         are not supported yet; inline `{name}`'s body here, or pass it only \
-                         constants"
+                        "cannot differentiate the method call `.{name}(..)`: call it as \
+                         `Self::{name}(self, ..)` (or `Type::{name}(..)`) so that its companions \
+                         `{name}_jvp` / `{name}_vjp` are used"
                     ),
                 );
             }

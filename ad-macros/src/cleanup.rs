@@ -656,6 +656,16 @@ fn fix_mutability(f: &mut Function) {
         } => {
             assigned.insert(*t);
         }
+        Stmt::Let {
+            expr: Expr::Call { args, .. },
+            ..
+        } => {
+            for a in args {
+                if let Expr::Ref { buf, mutable: true } = a {
+                    assigned.insert(*buf);
+                }
+            }
+        }
         _ => {}
     });
     walk_mut(&mut f.stmts, &mut |s| {
@@ -690,7 +700,10 @@ fn inline_single_use(f: &mut Function) {
         };
         let mut reads_cell = false;
         expr.visit_vars(&mut |u| reads_cell |= cells.contains(&u));
+        // A buffer is used as a place (`b[i]`, `b.len()`), which cannot take an expression.
+        let buffer = matches!(vars[v.0 as usize].ty, Ty::Buffer(_));
         kind_ok
+            && !buffer
             && depth(expr) < 12
             && uses.get(&v) == Some(&1)
             && !receivers.contains(&v)

@@ -2,7 +2,8 @@
 //! parentheses that precedence needs (and no others), and builds the function item.
 
 use crate::ir::{
-    reads, Adaptor, AssignOp, BinOp, Expr, Function, Iter, LoopId, LoopKind, Stmt, Ty, UnOp, Var,
+    reads, Adaptor, AssignOp, BinOp, Expr, FloatTy, Function, Iter, LoopId, LoopKind, Stmt, Ty,
+    UnOp, Var,
 };
 use crate::names::Names;
 use proc_macro2::{Span, TokenStream};
@@ -29,17 +30,16 @@ pub fn function(f: &Function, header: &Header, user_idents: &HashSet<String>) ->
         loops: Vec::new(),
         read: read.clone(),
     };
-    let params: Vec<TokenStream> = f
-        .params
-        .iter()
-        .map(|p| {
+    let receiver = f.receiver.iter().map(|r| quote!(#r));
+    let params: Vec<TokenStream> = receiver
+        .chain(f.params.iter().map(|p| {
             let mut name = e.names.of(f, p.var);
             if !read.contains(&p.var) {
                 name = e.names.unused(&name);
             }
             let ty = &p.ty;
             quote!(#name: #ty)
-        })
+        }))
         .collect();
     let stmts: Vec<TokenStream> = f.stmts.iter().map(|s| e.stmt(s)).collect();
     let ret = f.ret.as_ref().map(|r| e.expr(r, 0));
@@ -176,6 +176,9 @@ impl Emitter<'_> {
                     }
                     None => quote!(_),
                 };
+                if vars.iter().all(Option::is_none) {
+                    return quote!(#value;);
+                }
                 if let [single] = vars.as_slice() {
                     let pat = bind(single);
                     quote!(let #pat = #value;)
@@ -286,10 +289,15 @@ impl Emitter<'_> {
                 let b = self.var(*buf);
                 let i = self.expr(index, 0);
                 let v = self.expr(value, 0);
+                let b = if self.scalar_ref(*buf) {
+                    quote!(*#b)
+                } else {
+                    quote!(#b[#i])
+                };
                 match op {
-                    AssignOp::Set => quote!(#b[#i] = #v;),
-                    AssignOp::Add => quote!(#b[#i] += #v;),
-                    AssignOp::Sub => quote!(#b[#i] -= #v;),
+                    AssignOp::Set => quote!(#b = #v;),
+                    AssignOp::Add => quote!(#b += #v;),
+                    AssignOp::Sub => quote!(#b -= #v;),
                 }
             }
             Stmt::CheckLen { a, b } => {
@@ -317,6 +325,14 @@ impl Emitter<'_> {
 
     fn block(&mut self, block: &[Stmt]) -> TokenStream {
         block.iter().map(|s| self.stmt(s)).collect()
+    }
+
+    /// Whether `v` is a `&mut f64` parameter, read and written through `*`.
+    fn scalar_ref(&self, v: Var) -> bool {
+        self.f
+            .params
+            .iter()
+            .any(|p| p.var == v && crate::signature::is_scalar_ref(&p.ty))
     }
 
     /// The label a jump to loop `id` must name, if it is not the innermost loop.
@@ -367,8 +383,28 @@ impl Emitter<'_> {
         let tokens = match e {
             Expr::Var(v) => self.var(*v),
             Expr::Lit(l) => l.to_token_stream(),
-            Expr::Zero => quote!(0.0),
+            Expr::Zero => match &self.f.generic {
+                Some(t) => quote!(<#t as ::ad::Float>::ZERO),
+                None => quote!(0.0),
+            },
             Expr::Bool(b) => quote!(#b),
+            Expr::SelfValue => {
+                let span = self
+                    .f
+                    .receiver
+                    .as_ref()
+                    .map_or_else(Span::call_site, |r| r.self_token.span);
+                let token = syn::Ident::new("self", span);
+                quote!(#token)
+            }
+            Expr::Member(base, member) => {
+                let b = self.expr(base, 20);
+                quote!(#b.#member)
+            }
+            Expr::Borrow(base) => {
+                let b = self.expr(base, 20);
+                quote!(&#b)
+            }
             Expr::InRange {
                 value,
                 start,
@@ -389,10 +425,24 @@ impl Emitter<'_> {
                 quote!(#n)
             }
             Expr::NewTape => quote!(::ad::Tape::new()),
+            Expr::Load { buf, .. } if self.scalar_ref(*buf) => {
+                let b = self.var(*buf);
+                quote!(*#b)
+            }
             Expr::Load { buf, index } => {
                 let b = self.var(*buf);
                 let i = self.expr(index, 0);
                 quote!(#b[#i])
+            }
+            Expr::Ref { buf, mutable } => {
+                let b = self.var(*buf);
+                // Parameters are references already; locals are borrowed.
+                let is_param = self.f.params.iter().any(|p| p.var == *buf);
+                match (is_param, mutable) {
+                    (true, _) => b,
+                    (false, true) => quote!(&mut #b),
+                    (false, false) => quote!(&#b),
+                }
             }
             Expr::Len(b) => {
                 let b = self.var(*b);
@@ -447,6 +497,10 @@ impl Emitter<'_> {
             Expr::Method { name, recv, args } => {
                 let args_t: Vec<TokenStream> = args.iter().map(|a| self.expr(a, 0)).collect();
                 match recv {
+                    Ty::Float(FloatTy::Generic) => {
+                        let t = &self.f.generic;
+                        quote!(<#t as ::ad::Float>::#name(#(#args_t),*))
+                    }
                     Ty::Float(w) => {
                         let ty = syn::Ident::new(w.name(), Span::call_site());
                         quote!(#ty::#name(#(#args_t),*))

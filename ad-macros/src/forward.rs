@@ -19,6 +19,8 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
         params: Vec::new(),
         stmts: Vec::new(),
         ret: None,
+        generic: primal.generic.clone(),
+        receiver: primal.receiver.clone(),
         ret_ty: {
             let t = &primal.ret_ty;
             syn::parse_quote!((#t, #t))
@@ -35,7 +37,8 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
                 ty: p.ty.clone(),
             });
             tangent[p.var.0 as usize] = Some(t);
-            if matches!(primal.ty(p.var), Ty::Buffer(_)) {
+            if matches!(primal.ty(p.var), Ty::Buffer(_)) && !crate::signature::is_scalar_ref(&p.ty)
+            {
                 checks.push(Stmt::CheckLen { a: t, b: p.var });
             }
         }
@@ -46,6 +49,7 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
         f,
         tangent,
         cells: cells(&primal.stmts),
+        reads: crate::ir::reads(&primal.stmts, primal.ret.as_ref()),
     };
     fwd.f.stmts = checks;
     fwd.block(&primal.stmts);
@@ -63,6 +67,16 @@ pub fn transform(primal: &Function, inputs: &[Var], act: &Activity) -> Function 
     f
 }
 
+/// `g` → `g_jvp`, `m::g` → `m::g_jvp`: the companion, named at the call's span.
+pub fn companion(func: &syn::ExprPath, suffix: &str) -> syn::ExprPath {
+    let mut path = func.clone();
+    if let Some(last) = path.path.segments.last_mut() {
+        let ident = syn::Ident::new(&format!("{}_{suffix}", last.ident), last.ident.span());
+        last.ident = ident;
+    }
+    path
+}
+
 /// Whether a function's output type is `()`.
 pub fn is_unit(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Tuple(t) if t.elems.is_empty())
@@ -75,6 +89,8 @@ struct Forward<'a> {
     f: Function,
     tangent: Vec<Option<Var>>,
     cells: HashSet<Var>,
+    /// Every variable the primal reads.
+    reads: HashSet<Var>,
 }
 
 impl Forward<'_> {
@@ -129,6 +145,12 @@ impl Forward<'_> {
                     }
                 }
             }
+            Stmt::Let {
+                vars,
+                expr: Expr::Call { func, args },
+                span,
+                ..
+            } if args.iter().any(|a| self.arg_varied(a)) => self.call(vars, func, args, *span),
             Stmt::Let { .. } => self.let_stmt(stmt),
             Stmt::Declare { var } => {
                 self.f.stmts.push(stmt.clone());
@@ -201,6 +223,111 @@ impl Forward<'_> {
             }
             _ => self.f.stmts.push(stmt.clone()),
         }
+    }
+
+    fn arg_varied(&self, a: &Expr) -> bool {
+        match a {
+            Expr::Var(v) | Expr::Ref { buf: v, .. } => self.tangent[v.0 as usize].is_some(),
+            _ => false,
+        }
+    }
+
+    /// `let (y, dy) = g_jvp(a, da, ..);`: a call through the callee's forward companion, which
+    /// takes a tangent after each float and each float buffer (zero for constants).
+    fn call(
+        &mut self,
+        vars: &[Option<Var>],
+        func: &syn::ExprPath,
+        args: &[Expr],
+        span: proc_macro2::Span,
+    ) {
+        let mut full = Vec::new();
+        for a in args {
+            full.push(a.clone());
+            match a {
+                Expr::Var(v) if matches!(self.primal.ty(*v), Ty::Float(_)) => {
+                    full.push(self.td(a).unwrap_or(Expr::Zero))
+                }
+                Expr::Ref { buf, mutable }
+                    if matches!(self.primal.ty(*buf), Ty::Buffer(Some(_))) =>
+                {
+                    let tangent = match self.tangent[buf.0 as usize] {
+                        Some(t) => t,
+                        None => {
+                            // A constant buffer: a zero tangent of its length.
+                            let t = self.f.new_var(Origin::Tangent(*buf), self.primal.ty(*buf));
+                            self.f.stmts.push(Stmt::Let {
+                                vars: vec![Some(t)],
+                                mutable: *mutable,
+                                expr: Expr::NewBuf {
+                                    init: Box::new(Expr::Zero),
+                                    len: Box::new(Expr::Len(*buf)),
+                                },
+                                span,
+                            });
+                            t
+                        }
+                    };
+                    full.push(Expr::Ref {
+                        buf: tangent,
+                        mutable: *mutable,
+                    });
+                }
+                _ => {}
+            }
+        }
+        let call = Expr::Call {
+            func: companion(func, "jvp"),
+            args: full,
+        };
+        let outs: Vec<Var> = vars.iter().flatten().copied().collect();
+        // A call whose value is unused (or `()`): a statement.
+        if vars.iter().flatten().all(|v| !self.reads.contains(v)) {
+            self.f.stmts.push(Stmt::Let {
+                vars: vec![None],
+                mutable: false,
+                expr: call,
+                span,
+            });
+            return;
+        }
+        let result = self.f.new_var(Origin::Temp, Ty::Opaque);
+        self.f.stmts.push(Stmt::Let {
+            vars: vec![Some(result)],
+            mutable: false,
+            expr: call,
+            span,
+        });
+        let field = |e: Expr, i: u32| Expr::Field(Box::new(e), i);
+        for (k, slot) in vars.iter().enumerate() {
+            let Some(y) = slot else { continue };
+            // (y, dy) for one value, ((y0, y1), (dy0, dy1)) for several.
+            let (value, tangent) = if vars.len() == 1 {
+                (field(Expr::Var(result), 0), field(Expr::Var(result), 1))
+            } else {
+                (
+                    field(field(Expr::Var(result), 0), k as u32),
+                    field(field(Expr::Var(result), 1), k as u32),
+                )
+            };
+            self.f.stmts.push(Stmt::Let {
+                vars: vec![Some(*y)],
+                mutable: false,
+                expr: value,
+                span,
+            });
+            if self.act.active(*y) {
+                let t = self.f.new_var(Origin::Tangent(*y), self.primal.ty(*y));
+                self.f.stmts.push(Stmt::Let {
+                    vars: vec![Some(t)],
+                    mutable: false,
+                    expr: tangent,
+                    span,
+                });
+                self.tangent[y.0 as usize] = Some(t);
+            }
+        }
+        let _ = outs;
     }
 
     /// An operation and its tangent.

@@ -21,13 +21,17 @@ pub struct Var(pub u32);
 pub enum FloatTy {
     F32,
     F64,
+    /// The function's type parameter bounded by `ad::Float` (`T`, in [`Function::generic`]).
+    Generic,
 }
 
 impl FloatTy {
+    /// The name of a concrete width; `T` stands for the generic one.
     pub fn name(self) -> &'static str {
         match self {
             FloatTy::F32 => "f32",
             FloatTy::F64 => "f64",
+            FloatTy::Generic => "T",
         }
     }
 }
@@ -160,6 +164,16 @@ pub enum Expr {
     },
     /// `buf.len()`
     Len(Var),
+    /// `self` (the receiver of a method), `base.field`, and `&place`: constants read from the
+    /// receiver.
+    SelfValue,
+    Member(Box<Expr>, syn::Member),
+    Borrow(Box<Expr>),
+    /// A buffer passed to a call: `&v` / `&mut v` for a local buffer, the name for a parameter.
+    Ref {
+        buf: Var,
+        mutable: bool,
+    },
     /// `vec![init; len]`
     NewBuf {
         init: Box<Expr>,
@@ -339,6 +353,10 @@ pub struct Function {
     /// The value at the end of the body; `None` when every path returns earlier.
     pub ret: Option<Expr>,
     pub ret_ty: syn::Type,
+    /// The type parameter the floats have in a generic function (`T: ad::Float`).
+    pub generic: Option<syn::Ident>,
+    /// `&self` or `self` of a method: emitted first, as written.
+    pub receiver: Option<syn::Receiver>,
 }
 
 impl Function {
@@ -366,8 +384,9 @@ impl Expr {
         match self {
             Expr::Var(v) => f(*v),
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
-            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape => {}
-            Expr::Pop(t) | Expr::Len(t) => f(*t),
+            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::SelfValue => {}
+            Expr::Member(a, _) | Expr::Borrow(a) => a.visit_vars(f),
+            Expr::Pop(t) | Expr::Len(t) | Expr::Ref { buf: t, .. } => f(*t),
             Expr::Load { buf, index } => {
                 f(*buf);
                 index.visit_vars(f);
@@ -407,7 +426,14 @@ impl Expr {
                 }
             }
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
-            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::Pop(_) | Expr::Len(_) => {}
+            Expr::SelfValue => {}
+            Expr::Member(a, _) | Expr::Borrow(a) => a.map_vars(f),
+            Expr::Bool(_)
+            | Expr::Usize(_)
+            | Expr::NewTape
+            | Expr::Pop(_)
+            | Expr::Len(_)
+            | Expr::Ref { .. } => {}
             // The buffer of a load is a place, not a value: only its index is rewritten.
             Expr::Load { index, .. } => index.map_vars(f),
             Expr::NewBuf { init, len } => {
@@ -578,6 +604,17 @@ pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
         // A buffer written by a store: reading it is reading mutable state too.
         Stmt::Declare { var } | Stmt::Assign { var, .. } | Stmt::Store { buf: var, .. } => {
             out.insert(*var);
+        }
+        // .. and so is one a call writes into.
+        Stmt::Let {
+            expr: Expr::Call { args, .. },
+            ..
+        } => {
+            for a in args {
+                if let Expr::Ref { buf, mutable: true } = a {
+                    out.insert(*buf);
+                }
+            }
         }
         _ => {}
     });

@@ -30,6 +30,8 @@ enum Value {
     Unit,
     /// A buffer: a slice, an array or a `Vec`.
     Buffer(Var),
+    /// A constant place of the receiver (`self`, `self.data`), read when used.
+    Place(Expr),
     /// The value of an expression that does not finish (`return`, `break`, `continue`).
     Never,
     /// The value of an expression that was reported as an error; uses are not reported again.
@@ -51,6 +53,8 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
             stmts: Vec::new(),
             ret: None,
             ret_ty: sig.output_ty.clone(),
+            generic: signature::generic_float(&item.sig),
+            receiver: sig.receiver.clone(),
         },
         types: TypeTable::default(),
         scopes: vec![HashMap::new()],
@@ -59,16 +63,28 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
         cells: HashSet::new(),
         loads: HashMap::new(),
         element_loads: HashMap::new(),
+        call_arity: None,
+        inout: HashSet::new(),
+        scalar_refs: HashSet::new(),
         output: sig.output.clone(),
         loops: Vec::new(),
         next_loop: 0,
     };
     let mut params = Vec::new();
+    if sig.receiver.is_some() {
+        l.scopes[0].insert("self".to_string(), Value::Place(Expr::SelfValue));
+    }
     for p in &sig.params {
         let origin = Origin::User(p.ident.unraw_string());
         let (v, value) = match p.kind {
             Ty::Buffer(elem) => {
                 let b = l.new_buffer(origin, buffers::element_kind(elem));
+                if p.inout {
+                    l.inout.insert(b);
+                }
+                if signature::is_scalar_ref(&p.ty) {
+                    l.scalar_refs.insert(b);
+                }
                 (b, Value::Buffer(b))
             }
             kind => {
@@ -124,6 +140,12 @@ struct Lowerer<'d> {
     loads: HashMap<Var, Var>,
     /// The load of each buffer element (buffer, index variable) since the buffer's last store.
     element_loads: HashMap<(Var, Var), Var>,
+    /// The number of values a call in `let (a, b) = g(..)` returns.
+    call_arity: Option<usize>,
+    /// The `&mut` buffer parameters.
+    inout: HashSet<Var>,
+    /// The `&mut f64` parameters, buffers of one element.
+    scalar_refs: HashSet<Var>,
     output: Option<Shape>,
     /// The loops around the code being lowered, innermost last.
     loops: Vec<control::LoopCtx>,
@@ -405,7 +427,11 @@ impl Lowerer<'_> {
             return Value::Unit;
         }
         let hint = pattern_name(&local.pat);
+        if let (syn::Pat::Tuple(t), syn::Expr::Call(_)) = (strip_type(&local.pat), &*init.expr) {
+            self.call_arity = Some(t.elems.len());
+        }
         let value = self.expr(&init.expr, hint.as_deref());
+        self.call_arity = None;
         if matches!(value, Value::Never) {
             return Value::Never;
         }
@@ -499,7 +525,10 @@ impl Lowerer<'_> {
                 if matches!(value, Value::Never) {
                     return Value::Never;
                 }
-                self.store_element(b, index, value, a.eq_token.span);
+                match index {
+                    Some(index) => self.store_element(b, index, value, a.eq_token.span),
+                    None => self.store_at(b, Expr::Usize(0), value, a.eq_token.span),
+                }
                 Value::Unit
             }
             syn::Expr::Binary(bin)
@@ -509,11 +538,17 @@ impl Lowerer<'_> {
                     return Value::Unit;
                 };
                 let op = compound_op(&bin.op).unwrap_or(BinOp::Add);
-                let Some(i) = self.scalar(index) else {
-                    return Value::Unit;
+                let index = match index {
+                    Some(index) => {
+                        let Some(i) = self.scalar(index) else {
+                            return Value::Unit;
+                        };
+                        self.types.fact(i, Kind::Int, index.span(), self.diag);
+                        Expr::Var(i)
+                    }
+                    None => Expr::Usize(0),
                 };
-                self.types.fact(i, Kind::Int, index.span(), self.diag);
-                let old = self.load_at(b, Expr::Var(i), None, bin.op.span());
+                let old = self.load_at(b, index.clone(), None, bin.op.span());
                 let rhs = self.expr(&bin.right, None);
                 if matches!(rhs, Value::Never) {
                     return Value::Never;
@@ -523,9 +558,10 @@ impl Lowerer<'_> {
                     return Value::Unit;
                 };
                 self.types.same(v, slot, bin.op.span(), self.diag);
+                self.element_loads.retain(|(buf, _), _| *buf != b);
                 self.fun.stmts.push(Stmt::Store {
                     buf: b,
-                    index: Expr::Var(i),
+                    index,
                     op: crate::ir::AssignOp::Set,
                     value: Expr::Var(v),
                 });
@@ -623,17 +659,77 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The value of a constant place (`self.scale`) used as a number.
+    fn read_place(&mut self, v: Value, span: Span) -> Value {
+        match v {
+            Value::Place(p) => Value::Scalar(self.define(None, Kind::Unknown, p, span)),
+            other => other,
+        }
+    }
+
+    /// `&self.data`: a constant place used as a buffer.
+    fn borrow_place(&mut self, place: Expr, span: Span) -> Var {
+        let b = self.new_buffer(Origin::Temp, Kind::Unknown);
+        self.fun.stmts.push(Stmt::Let {
+            vars: vec![Some(b)],
+            mutable: false,
+            expr: Expr::Borrow(Box::new(place)),
+            span,
+        });
+        b
+    }
+
+    /// The buffer an expression names: a buffer variable, or a place of the receiver.
+    fn as_buffer(&mut self, e: &syn::Expr) -> Option<Var> {
+        match e {
+            syn::Expr::Paren(p) => self.as_buffer(&p.expr),
+            syn::Expr::Reference(r) => self.as_buffer(&r.expr),
+            syn::Expr::Path(p) => match p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.unraw_string()))
+            {
+                Some(Value::Buffer(b)) => Some(b),
+                _ => None,
+            },
+            syn::Expr::Field(_) => match self.expr(e, None) {
+                Value::Place(p) => Some(self.borrow_place(p, e.span())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `*p` where `p` is a `&mut f64` parameter (a buffer of one element).
+    fn deref_place(&self, e: &syn::Expr) -> Option<Var> {
+        match e {
+            syn::Expr::Paren(p) => self.deref_place(&p.expr),
+            syn::Expr::Path(p) => match p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.unraw_string()))
+            {
+                Some(Value::Buffer(b)) if self.scalar_refs.contains(&b) => Some(b),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// `x[i]` where `x` is a buffer: the buffer and the index expression.
-    fn buffer_place<'e>(&self, place: &'e syn::Expr) -> Option<(Var, &'e syn::Expr)> {
+    fn buffer_place<'e>(&self, place: &'e syn::Expr) -> Option<(Var, Option<&'e syn::Expr>)> {
         match place {
             syn::Expr::Paren(p) => self.buffer_place(&p.expr),
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.deref_place(&u.expr).map(|b| (b, None))
+            }
             syn::Expr::Index(ix) => match &*ix.expr {
                 syn::Expr::Path(p) => match p
                     .path
                     .get_ident()
                     .and_then(|i| self.lookup(&i.unraw_string()))
                 {
-                    Some(Value::Buffer(b)) => Some((b, &*ix.index)),
+                    Some(Value::Buffer(b)) => Some((b, Some(&*ix.index))),
                     _ => None,
                 },
                 _ => None,
@@ -700,6 +796,17 @@ impl Lowerer<'_> {
                 let op = match u.op {
                     syn::UnOp::Neg(_) => UnOp::Neg,
                     syn::UnOp::Not(_) => UnOp::Not,
+                    syn::UnOp::Deref(_) => {
+                        if let Some(b) = self.deref_place(&u.expr) {
+                            return self.load_at(b, Expr::Usize(0), hint, u.op.span());
+                        }
+                        self.diag.error(
+                            u,
+                            "dereferencing is supported on `&mut f64` parameters only; use the value \
+                             directly",
+                        );
+                        return Value::Error;
+                    }
                     _ => {
                         self.diag
                             .error(u, "dereferencing is not supported; use the value directly");
@@ -806,6 +913,9 @@ impl Lowerer<'_> {
                 let base = self.expr(&f.base, None);
                 match (&f.member, base) {
                     (_, Value::Error) => Value::Error,
+                    (member, Value::Place(p)) => {
+                        Value::Place(Expr::Member(Box::new(p), member.clone()))
+                    }
                     (syn::Member::Unnamed(i), Value::Tuple(items)) => {
                         match items.get(i.index as usize) {
                             Some(v) => v.clone(),
@@ -832,6 +942,10 @@ impl Lowerer<'_> {
                     return Value::Error;
                 }
                 if let Value::Buffer(b) = base {
+                    return self.load_element(b, &ix.index, hint);
+                }
+                if let Value::Place(p) = base {
+                    let b = self.borrow_place(p, ix.bracket_token.span.join());
                     return self.load_element(b, &ix.index, hint);
                 }
                 let Some(i) = self.literal_index(&ix.index) else {
@@ -892,6 +1006,14 @@ impl Lowerer<'_> {
         match self.expr(e, None) {
             Value::Scalar(v) => Some(v),
             Value::Error | Value::Never => None,
+            Value::Place(p) => Some(self.define(None, Kind::Unknown, p, e.span())),
+            // A `&mut f64` used as a number (a method's receiver): its value.
+            Value::Buffer(b) if self.scalar_refs.contains(&b) => {
+                match self.load_at(b, Expr::Usize(0), None, e.span()) {
+                    Value::Scalar(v) => Some(v),
+                    _ => None,
+                }
+            }
             Value::Buffer(_) => {
                 self.diag.error(
                     e,
@@ -979,6 +1101,8 @@ impl Lowerer<'_> {
         hint: Option<&str>,
         span: Span,
     ) -> Value {
+        let lhs = self.read_place(lhs, span);
+        let rhs = self.read_place(rhs, span);
         let (a, b) = match (lhs, rhs) {
             (Value::Scalar(a), Value::Scalar(b)) => (a, b),
             (Value::Never, _) | (_, Value::Never) => return Value::Never,
@@ -1024,14 +1148,11 @@ impl Lowerer<'_> {
         // Methods of buffers.
         if m.args.is_empty() {
             let receiver_buffer = match &*m.receiver {
-                syn::Expr::Path(p) => match p
-                    .path
-                    .get_ident()
-                    .and_then(|i| self.lookup(&i.unraw_string()))
+                syn::Expr::Path(_) | syn::Expr::Field(_)
+                    if matches!(name.as_str(), "len" | "to_vec" | "clone") =>
                 {
-                    Some(Value::Buffer(b)) => Some(b),
-                    _ => None,
-                },
+                    self.as_buffer(&m.receiver)
+                }
                 _ => None,
             };
             match (name.as_str(), receiver_buffer) {
@@ -1066,6 +1187,7 @@ impl Lowerer<'_> {
     }
 
     fn call(&mut self, c: &syn::ExprCall, hint: Option<&str>) -> Value {
+        let arity = self.call_arity.take();
         let syn::Expr::Path(func) = &*c.func else {
             self.diag.error(
                 &c.func,
@@ -1096,18 +1218,68 @@ impl Lowerer<'_> {
                 return self.primitive(&segs[1].ident, &args, Some(w), false, hint, c.func.span());
             }
         }
-        let mut vars = Vec::new();
+        // A call of a function: its companions differentiate it.
+        let mut args = Vec::new();
         for a in &c.args {
-            vars.push(self.scalar(a));
+            match self.call_arg(a) {
+                Some(e) => args.push(e),
+                None => return Value::Error,
+            }
         }
-        let Some(vars) = vars.into_iter().collect::<Option<Vec<Var>>>() else {
-            return Value::Error;
-        };
+        for a in &args {
+            if let Expr::Ref { buf, mutable: true } = a {
+                self.element_loads.retain(|(b, _), _| b != buf);
+            }
+        }
         let expr = Expr::Call {
             func: func.clone(),
-            args: vars.into_iter().map(Expr::Var).collect(),
+            args,
         };
-        Value::Scalar(self.define(hint, Kind::Unknown, expr, c.func.span()))
+        let span = c.func.span();
+        match arity {
+            // `let (a, b) = g(..);`
+            Some(n) => {
+                let outs: Vec<Var> = (0..n)
+                    .map(|_| self.new_var(Origin::Temp, Kind::Unknown))
+                    .collect();
+                self.fun.stmts.push(Stmt::Let {
+                    vars: outs.iter().copied().map(Some).collect(),
+                    mutable: false,
+                    expr,
+                    span,
+                });
+                Value::Tuple(outs.into_iter().map(Value::Scalar).collect())
+            }
+            None => Value::Scalar(self.define(hint, Kind::Unknown, expr, span)),
+        }
+    }
+
+    /// An argument of a call: a number, or a buffer passed by reference.
+    fn call_arg(&mut self, a: &syn::Expr) -> Option<Expr> {
+        let (inner, mutable) = match a {
+            syn::Expr::Reference(r) => (&*r.expr, r.mutability.is_some()),
+            other => (other, false),
+        };
+        if let syn::Expr::Path(p) = inner {
+            if let Some(Value::Buffer(b)) = p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.unraw_string()))
+            {
+                // A `&mut` parameter passed on by name is passed mutably.
+                let mutable = mutable || self.inout.contains(&b);
+                return Some(Expr::Ref { buf: b, mutable });
+            }
+        }
+        if matches!(a, syn::Expr::Reference(_)) {
+            self.diag.error(
+                a,
+                "only buffers and numbers can be passed to a call; sub-slices (`&x[a..b]`) and \
+                 other references are not supported yet",
+            );
+            return None;
+        }
+        self.scalar(a).map(Expr::Var)
     }
 
     /// A method of the scalar types, called as `recv.name(args)` or `f64::name(recv, args)`.
@@ -1273,11 +1445,13 @@ fn unsupported_message(e: &syn::Expr) -> String {
                 .into()
         }
         syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => {
-            return "loops are not supported yet by #[differentiate]; unroll the loop by hand".into()
+            return "loops are not supported yet by #[differentiate]; unroll the loop by hand"
+                .into()
         }
         syn::Expr::Macro(_) => return MACRO_MESSAGE.into(),
         syn::Expr::Closure(_) => {
-            return "closures are not supported by #[differentiate]; write the closure's body inline"
+            return "closures (and iterator adaptors taking them, `.map(|v| ..)`, `.fold(..)`) are \
+                    not supported by #[differentiate]; write the loop: `for v in x.iter() { .. }`"
                 .into()
         }
         syn::Expr::Return(_) => {
@@ -1341,6 +1515,14 @@ fn compound_op(op: &syn::BinOp) -> Option<BinOp> {
         S::ShrAssign(_) => BinOp::Shr,
         _ => return None,
     })
+}
+
+fn strip_type(pat: &syn::Pat) -> &syn::Pat {
+    match pat {
+        syn::Pat::Type(t) => strip_type(&t.pat),
+        syn::Pat::Paren(p) => strip_type(&p.pat),
+        p => p,
+    }
 }
 
 /// The name a `let` pattern gives its value, to name the operation that computes it.

@@ -38,6 +38,8 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         stmts: Vec::new(),
         ret: None,
         ret_ty: t.clone(),
+        generic: p.generic.clone(),
+        receiver: p.receiver.clone(),
     };
     // Each active buffer is followed by its adjoint buffer.
     let mut adjoint = Vec::new();
@@ -54,7 +56,9 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
                 adjoint.resize(q.var.0 as usize + 1, None);
             }
             adjoint[q.var.0 as usize] = Some(bar);
-            checks.push(Stmt::CheckLen { a: bar, b: q.var });
+            if !crate::signature::is_scalar_ref(&q.ty) {
+                checks.push(Stmt::CheckLen { a: bar, b: q.var });
+            }
         }
     }
     let dout = f.new_var(Origin::Named("dout"), Ty::Opaque);
@@ -394,6 +398,8 @@ impl Reverse {
             // An element of a buffer nothing writes: read it again.
             Expr::Load { buf, .. } => !self.stored.contains(buf),
             Expr::Len(_) => true,
+            // Reading the receiver again.
+            Expr::SelfValue | Expr::Member(..) | Expr::Borrow(_) => true,
             Expr::Cast(..) | Expr::Unary(..) => true,
             // A division may be as slow as a load from memory; it is recorded when it matters.
             Expr::Binary(op, ..) => !self.act.varied(v) || !matches!(op, BinOp::Div | BinOp::Rem),
@@ -462,6 +468,15 @@ impl Reverse {
                         self.add(rev, src, Expr::Var(bar), false);
                     }
                 }
+            }
+            Stmt::Let {
+                vars,
+                expr: Expr::Call { func, args },
+                span,
+                ..
+            } => {
+                fwd.push(stmt.clone());
+                self.call(vars, func, args, *span, rev);
             }
             Stmt::Let { .. } => self.let_stmt(stmt, fwd, rev),
             Stmt::Assign {
@@ -810,6 +825,88 @@ impl Reverse {
             body: segment,
         })));
         self.next_loop += 1;
+    }
+
+    /// The adjoint of `y = g(a, x, ..)`: `let r = g_vjp(a, x, x_bar, .., y_bar); a_bar += r.1;`.
+    /// The callee's reverse companion takes an adjoint buffer after each float buffer (a
+    /// scratch one for a constant buffer) and returns the value and the adjoint of each float.
+    fn call(
+        &mut self,
+        vars: &[Option<Var>],
+        func: &syn::ExprPath,
+        args: &[Expr],
+        span: Span,
+        rev: &mut Block,
+    ) {
+        let outs: Vec<Option<Var>> = vars
+            .iter()
+            .map(|v| v.filter(|v| self.act.active(*v)))
+            .collect();
+        if outs.iter().all(Option::is_none) {
+            return;
+        }
+        let mut full = Vec::new();
+        let mut scalars = Vec::new();
+        for a in args {
+            full.push(a.clone());
+            match a {
+                Expr::Var(v) if matches!(self.f.ty(*v), Ty::Float(_)) => {
+                    scalars.push(Some(*v).filter(|v| self.act.active(*v)))
+                }
+                Expr::Ref { buf, .. } if matches!(self.f.ty(*buf), Ty::Buffer(Some(_))) => {
+                    let bar = if self.act.active(*buf) {
+                        self.bar(*buf)
+                    } else {
+                        let scratch = self.fresh(Origin::Adjoint(*buf), self.f.ty(*buf));
+                        rev.push(Stmt::Let {
+                            vars: vec![Some(scratch)],
+                            mutable: true,
+                            expr: Expr::NewBuf {
+                                init: Box::new(Expr::Zero),
+                                len: Box::new(Expr::Len(*buf)),
+                            },
+                            span,
+                        });
+                        scratch
+                    };
+                    full.push(Expr::Ref {
+                        buf: bar,
+                        mutable: true,
+                    });
+                }
+                _ => {}
+            }
+        }
+        let seed = |r: &mut Self, y: &Option<Var>| y.map_or(Expr::Zero, |y| Expr::Var(r.bar(y)));
+        let dout = match outs.as_slice() {
+            [one] => seed(self, one),
+            many => Expr::Tuple(many.iter().map(|y| seed(self, y)).collect()),
+        };
+        full.push(dout);
+        let call = Expr::Call {
+            func: crate::forward::companion(func, "vjp"),
+            args: full,
+        };
+        if scalars.is_empty() {
+            rev.push(Stmt::Let {
+                vars: vec![None],
+                mutable: false,
+                expr: call,
+                span,
+            });
+            return;
+        }
+        let result = self.fresh(Origin::Temp, Ty::Opaque);
+        rev.push(Stmt::Let {
+            vars: vec![Some(result)],
+            mutable: false,
+            expr: call,
+            span,
+        });
+        for (i, a) in scalars.into_iter().enumerate() {
+            let adjoint = Expr::Field(Box::new(Expr::Var(result)), i as u32 + 1);
+            self.add(rev, a, adjoint, false);
+        }
     }
 
     /// A `let`: its forward form, and the adjoint of its operation.

@@ -27,8 +27,19 @@ pub enum Shape {
     Array(Box<Shape>, Option<usize>),
 }
 
+/// The type parameter bounded by `Float` that a generic function's floats have, if any.
+pub fn generic_float(sig: &syn::Signature) -> Option<syn::Ident> {
+    sig.generics.type_params().find_map(|g| {
+        let ident = &g.ident;
+        let ty: Type = syn::parse_quote!(#ident);
+        is_generic(&ty, &sig.generics).then(|| g.ident.clone())
+    })
+}
+
 pub struct Signature {
     pub params: Vec<ParamInfo>,
+    /// `&self` or `self`, a constant.
+    pub receiver: Option<syn::Receiver>,
     /// `None` when the output type was reported as an error.
     pub output: Option<Shape>,
     pub output_ty: Type,
@@ -37,6 +48,13 @@ pub struct Signature {
 /// Classifies a parameter or output type.
 pub fn classify(ty: &Type) -> TypeClass {
     if let Type::Reference(r) = ty {
+        // `&mut f64`: an in-out value, handled as a buffer of one element read through `*`.
+        if let (Some(_), TypeClass::Scalar(Ty::Float(w))) = (r.mutability, classify(&r.elem)) {
+            return TypeClass::Buffer {
+                elem: Some(w),
+                mutable: true,
+            };
+        }
         let elem = match &*r.elem {
             Type::Slice(s) => Some(&*s.elem),
             Type::Array(a) => Some(&*a.elem),
@@ -146,13 +164,17 @@ fn mentions_float(ty: &Type) -> bool {
 
 pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) -> Signature {
     let mut params = Vec::new();
+    let mut receiver = None;
     for arg in &sig.inputs {
         match arg {
-            FnArg::Receiver(r) => diag.error(
+            FnArg::Receiver(r) if matches!(r.kind, syn::ReceiverKind::Reference(_, _, Some(_))) => diag.error(
                 r,
-                "methods taking `self` are not supported yet; write a free function that takes the \
-                 fields it needs as parameters",
+                "methods taking `&mut self` are not supported; take `&self`, and pass what the \
+                 method writes as `&mut` parameters",
             ),
+            // `&self` / `self`: a constant; fields holding what is differentiated are passed
+            // explicitly.
+            FnArg::Receiver(r) => receiver = Some(r.clone()),
             FnArg::Typed(pt) => {
                 let ident = match &*pt.pat {
                     Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => pi.ident.clone(),
@@ -167,11 +189,7 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
                 };
                 let kind = match classify(&pt.ty) {
                     TypeClass::Scalar(_) if is_generic(&pt.ty, &sig.generics) => {
-                        diag.error(
-                            &pt.ty,
-                            "generic parameter types are not supported yet; write `f64` or `f32`",
-                        );
-                        Ty::Opaque
+                        Ty::Float(FloatTy::Generic)
                     }
                     TypeClass::Scalar(ty) => ty,
                     TypeClass::Buffer { elem, .. } => Ty::Buffer(elem),
@@ -241,20 +259,30 @@ pub fn parse(sig: &syn::Signature, options: &Options, diag: &mut Diagnostics) ->
             );
             (None, syn::parse_quote!(()))
         }
-        ReturnType::Type(_, ty) if is_generic(ty, &sig.generics) && diag.has_errors() => {
-            (None, (**ty).clone())
+        ReturnType::Type(_, ty) if is_generic(ty, &sig.generics) => {
+            (Some(Shape::Scalar(FloatTy::Generic)), (**ty).clone())
         }
         ReturnType::Type(_, ty) => (output_shape(ty, diag), (**ty).clone()),
     };
     Signature {
         params,
+        receiver,
         output,
         output_ty,
     }
 }
 
+/// Whether a parameter type is `&mut f64` / `&mut f32` (read and written through `*`).
+pub fn is_scalar_ref(ty: &Type) -> bool {
+    matches!(ty, Type::Reference(r) if r.mutability.is_some()
+        && matches!(classify(&r.elem), TypeClass::Scalar(Ty::Float(_))))
+}
+
 /// The type of the adjoint buffer that follows a buffer parameter in `f_vjp`.
 pub fn adjoint_type(ty: &Type) -> Type {
+    if is_scalar_ref(ty) {
+        return ty.clone();
+    }
     match ty {
         Type::Reference(r) => match &*r.elem {
             Type::Array(a) => {

@@ -37,6 +37,7 @@ impl Kind {
             Kind::Unknown => "unknown",
             Kind::AnyFloat => "a float",
             Kind::Float(FloatTy::F32) => "`f32`",
+            Kind::Float(FloatTy::Generic) => "the generic float type",
             Kind::Float(FloatTy::F64) => "`f64`",
             Kind::Int => "an integer",
             Kind::Bool => "a `bool`",

@@ -68,7 +68,7 @@ impl Lowerer<'_> {
         self.store_at(b, Expr::Var(i), value, span);
     }
 
-    fn store_at(&mut self, b: Var, index: Expr, value: Value, span: Span) {
+    pub(super) fn store_at(&mut self, b: Var, index: Expr, value: Value, span: Span) {
         let Value::Scalar(v) = value else {
             if !matches!(value, Value::Error | Value::Never) {
                 self.diag
@@ -262,14 +262,7 @@ impl Lowerer<'_> {
         match e {
             syn::Expr::Paren(p) => self.buffer_iteration(&p.expr),
             syn::Expr::Reference(r) => self.buffer_iteration(&r.expr),
-            syn::Expr::Path(p) => match p
-                .path
-                .get_ident()
-                .and_then(|i| self.lookup(&super::UnrawString::unraw_string(i)))
-            {
-                Some(Value::Buffer(b)) => Some((vec![b], false)),
-                _ => None,
-            },
+            syn::Expr::Path(_) | syn::Expr::Field(_) => self.as_buffer(e).map(|b| (vec![b], false)),
             syn::Expr::MethodCall(m) if m.args.is_empty() => match m.method.to_string().as_str() {
                 "iter" | "copied" | "cloned" | "into_iter" => self.buffer_iteration(&m.receiver),
                 "enumerate" => {

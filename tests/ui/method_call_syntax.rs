@@ -5,14 +5,19 @@ struct Model {
 }
 
 impl Model {
+    #[differentiate(forward, reverse)]
+    fn g(&self, x: f64) -> f64 {
+        x * self.scale
+    }
+
+    // `self.g(x)` cannot be resolved to `g_jvp`; `Self::g(self, x)` can.
     #[differentiate(forward)]
     fn f(&self, x: f64) -> f64 {
-        x * 2.0
+        self.g(x) * 2.0
     }
 }
 
 fn main() {
     let m = Model { scale: 1.0 };
-    let _ = m.scale;
     let _ = m.f(1.0);
 }
