@@ -136,10 +136,9 @@ pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnos
             ..
         } = stmt
         {
-            let active_arg = args.iter().skip(1).any(|a| {
-                let mut v = false;
-                a.visit_vars(&mut |u| v |= varied[u.0 as usize]);
-                v
+            let active_arg = args.iter().skip(1).any(|a| match a {
+                Expr::Var(u) => varied[u.0 as usize] && matches!(f.ty(*u), Ty::Float(_)),
+                _ => false,
             });
             if !matches!(recv, Ty::Float(_)) && active_arg {
                 diag.error(

@@ -74,7 +74,10 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
     let attrs: Vec<&syn::Attribute> = func
         .attrs
         .iter()
-        .filter(|a| a.path().is_ident("cfg"))
+        // `#[cfg]` so the derivatives exist when `f` does; `#[allow]` so that a lint the user
+        // silenced on `f` (say, `clippy::ptr_arg` for a `&Vec<f64>` parameter the derivatives
+        // repeat) stays silenced on them.
+        .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("allow"))
         .collect();
     let base = &sig.ident;
     let mut out = TokenStream::new();
