@@ -305,9 +305,21 @@ impl Reverse {
                 .collect();
             let mut recompute: HashSet<Var> = HashSet::new();
             let mut record: Vec<Var> = Vec::new();
+            let direct = needed.clone();
             let mut work: Vec<Var> = needed.iter().copied().collect();
             while let Some(v) = work.pop() {
-                match self.recomputable(v, &fwd) {
+                // Recomputing `v` must not make the block record an operand nothing else needs
+                // (`v > m` would record the float `m`): then record `v` itself.
+                let recomputed = self.recomputable(v, &fwd).filter(|e| {
+                    let mut costly = false;
+                    e.visit_vars(&mut |u| {
+                        costly |= defined_set.contains(&u)
+                            && !direct.contains(&u)
+                            && !self.recomputes_freely(u, &fwd, &defined_set, 0);
+                    });
+                    !costly
+                });
+                match recomputed {
                     Some(expr) => {
                         recompute.insert(v);
                         expr.visit_vars(&mut |u| {
@@ -373,6 +385,24 @@ impl Reverse {
             rev: prefix,
             free,
             recorded,
+        }
+    }
+
+    /// Whether `v` can be recomputed from values available without recording anything.
+    fn recomputes_freely(&self, v: Var, fwd: &Block, defined: &HashSet<Var>, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match self.recomputable(v, fwd) {
+            Some(e) => {
+                let mut ok = true;
+                e.visit_vars(&mut |u| {
+                    ok &=
+                        !defined.contains(&u) || self.recomputes_freely(u, fwd, defined, depth + 1);
+                });
+                ok
+            }
+            None => false,
         }
     }
 
