@@ -486,7 +486,8 @@ impl Emitter<'_> {
                         own + u8::from(non_assoc)
                     };
                 let a = self.expr(a, left_min);
-                let b = self.expr(b, own + 1);
+                // `x / (n as f64) < y`: a cast ending a left operand of `<` would read as generics.
+                let b = self.expr(b, if matches!(**b, Expr::Cast(..)) { 20 } else { own + 1 });
                 let op = binop_tokens(*op);
                 quote!(#a #op #b)
             }
