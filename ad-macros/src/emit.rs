@@ -487,7 +487,14 @@ impl Emitter<'_> {
                     };
                 let a = self.expr(a, left_min);
                 // `x / (n as f64) < y`: a cast ending a left operand of `<` would read as generics.
-                let b = self.expr(b, if matches!(**b, Expr::Cast(..)) { 20 } else { own + 1 });
+                let b = self.expr(
+                    b,
+                    if matches!(**b, Expr::Cast(..)) {
+                        20
+                    } else {
+                        own + 1
+                    },
+                );
                 let op = binop_tokens(*op);
                 quote!(#a #op #b)
             }

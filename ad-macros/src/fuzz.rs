@@ -1,17 +1,20 @@
-//! A deterministic fuzz test of the compiler: whatever tokens it is given, `expand` must not
-//! panic, must re-emit the user's item unchanged, must produce parseable Rust when the item is a
-//! function, and every `compile_error!` it emits must carry a message.
+//! A deterministic fuzz test of the compiler. Whatever tokens it is given, `expand` must not
+//! panic, must re-emit the user's item unchanged and first, must produce parseable Rust when the
+//! item is a function, and every `compile_error!` it emits must carry a message. When it
+//! reports no error, each mode asked for must have its derivative, and a second expansion must
+//! give the same tokens.
 //!
 //! Inputs come from four generators, all driven by one seeded xorshift generator so that a run
-//! is reproducible from its seed and count:
+//! is reproducible from its seed and count (and the corpus):
 //!
 //! - **seeds**: every function carrying `#[differentiate(..)]` in the crate's tests (UI tests
-//!   included), examples and benches, read at test time, each with its own attribute and with
-//!   the attribute variants of [`SWEEP_ATTRS`];
-//! - **mutants**: a seed, or an earlier mutant the compiler accepted, with a few token-level
-//!   mutations (delete, duplicate or swap token trees, replace identifiers, literals and
-//!   operators, wrap in or unwrap delimiters, truncate a group, splice a subtree of another
-//!   seed) and sometimes a random attribute;
+//!   included), examples and benches and in `fuzz-corpus/`, read at test time, each with its
+//!   own attribute and with the attribute variants of [`SWEEP_ATTRS`];
+//! - **mutants**: a seed, or an earlier input the compiler accepted, with a few mutations:
+//!   on token trees (delete, duplicate or swap, replace an identifier, literal or operator,
+//!   wrap in or unwrap delimiters, truncate a group, splice a subtree of another seed, insert
+//!   noise) and ones that tend to keep the function valid (a variable for another, an operator
+//!   or literal for one of its kind, statement edits); sometimes with a random attribute;
 //! - **programs**: random functions from a small grammar of the supported syntax (and a little
 //!   of the unsupported), which reach the transforms more often than mutants do;
 //! - **noise**: random token streams over a small alphabet of Rust tokens.
@@ -23,9 +26,11 @@
 //! AD_FUZZ_SEED=7 AD_FUZZ_COUNT=50000 cargo test --release -p ad-macros fuzz -- --nocapture
 //! ```
 //!
-//! `AD_FUZZ_VERBOSE=1` prints every input before it runs (to find an input that aborts the
-//! process, such as a stack overflow). A failure is minimised by delta debugging on token trees
-//! and printed with a ready-to-paste regression test.
+//! A failure is minimised by delta debugging on token trees and printed with a ready-to-paste
+//! regression test. Failures already reported and not fixed yet are listed in [`KNOWN`]: they
+//! are counted but do not fail the run (`AD_FUZZ_STRICT=1` makes them fail). `AD_FUZZ_VERBOSE=1`
+//! prints every input before it runs, to find one that aborts the process (a stack overflow);
+//! an input running longer than `AD_FUZZ_TIMEOUT` seconds (default 60) is reported as a hang.
 
 use crate::expand::expand;
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
@@ -33,14 +38,14 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The seed of the run under `cargo test`.
 const DEFAULT_SEED: u64 = 0xad_f022;
-/// The number of inputs of the run under `cargo test`: about 10 s in a debug build on a
-/// 2-core machine, next to the rest of the suite.
+/// The number of inputs of the run under `cargo test`: about 12 s in a debug build on a 2-core
+/// machine (1 s in release).
 const DEFAULT_COUNT: u64 = 4000;
 /// An input that takes longer than this is reported as a hang.
 const HANG_TIMEOUT: Duration = Duration::from_secs(60);
@@ -261,7 +266,11 @@ fn operator(op: &str) -> Vec<Node> {
         .iter()
         .enumerate()
         .map(|(i, &c)| {
-            let spacing = if i + 1 < chars.len() { Spacing::Joint } else { Spacing::Alone };
+            let spacing = if i + 1 < chars.len() {
+                Spacing::Joint
+            } else {
+                Spacing::Alone
+            };
             Node::Leaf(TokenTree::Punct(Punct::new(c, spacing)))
         })
         .collect()
@@ -274,22 +283,138 @@ const OPERATORS: &[&str] = &[
 ];
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-    "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true",
-    "type", "unsafe", "use", "where", "while", "yield", "box", "macro", "union", "default",
-    "try", "gen", "_", "f64", "f32", "usize", "i32", "bool", "x", "y", "n", "i", "ad",
-    "checkpoint", "vec", "Vec", "len", "iter", "sum", "rev", "step_by", "enumerate", "zip",
-    "sin", "powi", "sqrt", "max", "sin_cos", "consts", "PI", "std", "core", "compile_error",
-    "println", "dout", "x_bar", "dx", "f_jvp", "f_vjp", "__ad_tape", "tape", "Tape", "rules",
+    "as",
+    "async",
+    "await",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "fn",
+    "for",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "Self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "type",
+    "unsafe",
+    "use",
+    "where",
+    "while",
+    "yield",
+    "box",
+    "macro",
+    "union",
+    "default",
+    "try",
+    "gen",
+    "_",
+    "f64",
+    "f32",
+    "usize",
+    "i32",
+    "bool",
+    "x",
+    "y",
+    "n",
+    "i",
+    "ad",
+    "checkpoint",
+    "vec",
+    "Vec",
+    "len",
+    "iter",
+    "sum",
+    "rev",
+    "step_by",
+    "enumerate",
+    "zip",
+    "sin",
+    "powi",
+    "sqrt",
+    "max",
+    "sin_cos",
+    "consts",
+    "PI",
+    "std",
+    "core",
+    "compile_error",
+    "println",
+    "dout",
+    "x_bar",
+    "dx",
+    "f_jvp",
+    "f_vjp",
+    "__ad_tape",
+    "tape",
+    "Tape",
+    "rules",
 ];
 
 const LITERALS: &[&str] = &[
-    "0", "1", "2", "3", "10", "255", "1_000", "0x10", "0b101", "0o7", "1usize", "2i32", "3u8",
-    "7i64", "1f64", "2f32", "18446744073709551616", "340282366920938463463374607431768211456",
-    "0.0", "1.0", "0.5", "2.5e-3", "1e10", "1.0f32", "1.0_f64", "1e309", "0.1f64", "3.", "1e-400",
-    "\"\"", "\"x\"", "\"forward\"", "r\"raw\"", "r#\"x\"#", "b\"bytes\"", "c\"c\"", "'a'", "b'a'",
-    "'\\n'", "1.0e", "0xffu8", "1i128", "1u128",
+    "0",
+    "1",
+    "2",
+    "3",
+    "10",
+    "255",
+    "1_000",
+    "0x10",
+    "0b101",
+    "0o7",
+    "1usize",
+    "2i32",
+    "3u8",
+    "7i64",
+    "1f64",
+    "2f32",
+    "18446744073709551616",
+    "340282366920938463463374607431768211456",
+    "0.0",
+    "1.0",
+    "0.5",
+    "2.5e-3",
+    "1e10",
+    "1.0f32",
+    "1.0_f64",
+    "1e309",
+    "0.1f64",
+    "3.",
+    "1e-400",
+    "\"\"",
+    "\"x\"",
+    "\"forward\"",
+    "r\"raw\"",
+    "r#\"x\"#",
+    "b\"bytes\"",
+    "c\"c\"",
+    "'a'",
+    "b'a'",
+    "'\\n'",
+    "1.0e",
+    "0xffu8",
+    "1i128",
+    "1u128",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -380,14 +505,22 @@ impl<'ast> syn::visit::Visit<'ast> for SeedCollector<'_> {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let mut stripped = f.clone();
         Self::strip(&mut stripped.attrs);
-        self.record(&f.attrs, &f.sig.ident, quote::ToTokens::to_token_stream(&stripped));
+        self.record(
+            &f.attrs,
+            &f.sig.ident,
+            quote::ToTokens::to_token_stream(&stripped),
+        );
         syn::visit::visit_item_fn(self, f);
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let mut stripped = f.clone();
         Self::strip(&mut stripped.attrs);
-        self.record(&f.attrs, &f.sig.ident, quote::ToTokens::to_token_stream(&stripped));
+        self.record(
+            &f.attrs,
+            &f.sig.ident,
+            quote::ToTokens::to_token_stream(&stripped),
+        );
         syn::visit::visit_impl_item_fn(self, f);
     }
 }
@@ -405,7 +538,8 @@ fn scan_tokens(list: &[Node], origin: &str, seeds: &mut Vec<Seed>) {
         let Some(Node::Group(Delimiter::Bracket, attr)) = list.get(i + 1) else {
             continue;
         };
-        if p.as_char() != '#' || !matches!(attr.first(), Some(Node::Leaf(TokenTree::Ident(id))) if id == "differentiate")
+        if p.as_char() != '#'
+            || !matches!(attr.first(), Some(Node::Leaf(TokenTree::Ident(id))) if id == "differentiate")
         {
             continue;
         }
@@ -414,7 +548,10 @@ fn scan_tokens(list: &[Node], origin: &str, seeds: &mut Vec<Seed>) {
             _ => TokenStream::new(),
         };
         let rest = &list[i + 2..];
-        let Some(fn_at) = rest.iter().position(|n| matches!(n, Node::Leaf(TokenTree::Ident(id)) if id == "fn")) else {
+        let Some(fn_at) = rest
+            .iter()
+            .position(|n| matches!(n, Node::Leaf(TokenTree::Ident(id)) if id == "fn"))
+        else {
             continue;
         };
         let Some(body) = rest[fn_at..]
@@ -442,11 +579,14 @@ fn load_seeds() -> Vec<Seed> {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
-        let origin = file
-            .strip_prefix(&root)
-            .unwrap_or(&file)
-            .display()
-            .to_string();
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let origin = match file.strip_prefix(&root) {
+            Ok(relative) => relative.display().to_string(),
+            Err(_) => match file.strip_prefix(manifest) {
+                Ok(relative) => format!("ad-macros/{}", relative.display()),
+                Err(_) => file.display().to_string(),
+            },
+        };
         match syn::parse_file(&text) {
             Ok(parsed) => {
                 let mut collector = SeedCollector {
@@ -484,7 +624,16 @@ struct Failure {
 impl Failure {
     /// What makes two failures the same bug.
     fn key(&self) -> String {
-        format!("{} at {}", self.kind, self.location)
+        if self.location.is_empty() {
+            // Not a panic: the same kind with the same (syn) error message.
+            let first = self
+                .message
+                .split_once(": ")
+                .map_or(&*self.message, |m| m.0);
+            format!("{}: {first:.80}", self.kind)
+        } else {
+            format!("{} at {}", self.kind, self.location)
+        }
     }
 }
 
@@ -519,7 +668,7 @@ struct QuietPanics;
 impl QuietPanics {
     fn install() -> Self {
         let mut hook = HOOK.lock().unwrap_or_else(|e| e.into_inner());
-        if hook.0 == 0 {
+        if hook.0 == 0 && hook.1.is_none() {
             let previous: Arc<Hook> = Arc::new(std::panic::take_hook());
             hook.1 = Some(previous.clone());
             std::panic::set_hook(Box::new(move |info| {
@@ -556,7 +705,9 @@ impl Drop for QuietPanics {
     fn drop(&mut self) {
         let mut hook = HOOK.lock().unwrap_or_else(|e| e.into_inner());
         hook.0 -= 1;
-        if hook.0 == 0 {
+        // The hook cannot be changed while this thread panics; ours stays then, harmless since
+        // it hands other threads' panics to the previous one.
+        if hook.0 == 0 && !std::thread::panicking() {
             drop(std::panic::take_hook());
             if let Some(previous) = hook.1.take() {
                 std::panic::set_hook(Box::new(move |info| previous(info)));
@@ -589,27 +740,9 @@ fn compiler_frame(backtrace: &std::backtrace::Backtrace) -> String {
 /// Runs the compiler on one input and checks its promises. Panics inside are caught; the
 /// caller must hold a [`QuietPanics`] for them to stay quiet.
 fn check(attr: &TokenStream, item: &TokenStream) -> Result<Verdict, Failure> {
-    let is_fn = syn::parse2::<syn::ItemFn>(item.clone()).is_ok();
-    let run = std::panic::AssertUnwindSafe(|| expand(attr.clone(), item.clone()));
-    let was_quiet = QUIET.with(|q| q.replace(true));
-    let result = std::panic::catch_unwind(run);
-    QUIET.with(|q| q.set(was_quiet));
-    let out = match result {
-        Ok(out) => out,
-        Err(_) => {
-            let record = LAST_PANIC.with(|p| p.borrow_mut().take());
-            let (message, location, frame) = match record {
-                Some(r) => (r.message, r.location, compiler_frame(&r.backtrace)),
-                None => ("(panic not recorded)".into(), String::new(), String::new()),
-            };
-            return Err(Failure {
-                kind: "panic",
-                message,
-                location,
-                frame,
-            });
-        }
-    };
+    let parsed = syn::parse2::<syn::ItemFn>(item.clone()).ok();
+    let is_fn = parsed.is_some();
+    let out = expand_caught(attr, item)?;
     let failure = |kind, message: String| Failure {
         kind,
         message,
@@ -627,11 +760,11 @@ fn check(attr: &TokenStream, item: &TokenStream) -> Result<Verdict, Failure> {
             format!("output starts with `{head}`"),
         ));
     }
-    if is_fn {
-        if let Err(e) = syn::parse2::<syn::File>(out.clone()) {
-            return Err(failure("output does not parse", format!("{e}: {out}")));
-        }
-    }
+    let file = match is_fn.then(|| syn::parse2::<syn::File>(out.clone())) {
+        Some(Err(e)) => return Err(failure("output does not parse", format!("{e}: {out}"))),
+        Some(Ok(file)) => Some(file),
+        None => None,
+    };
     // Every error after the item has a message.
     let rest = nodes(trees.collect());
     let mut errors = 0;
@@ -640,40 +773,100 @@ fn check(attr: &TokenStream, item: &TokenStream) -> Result<Verdict, Failure> {
     if let Some(bad) = bad {
         return Err(failure("bad compile_error!", bad));
     }
-    Ok(if errors == 0 {
-        Verdict::Accepted
-    } else {
-        Verdict::Rejected
-    })
+    if errors > 0 {
+        return Ok(Verdict::Rejected);
+    }
+    if let (Some(func), Some(file)) = (parsed, file) {
+        // Without errors, every mode asked for has its derivative.
+        let base = func.sig.ident.to_string();
+        let base = base.trim_start_matches("r#");
+        let emitted: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        for tree in attr.clone() {
+            let suffix = match &tree {
+                TokenTree::Ident(i) if i == "forward" => "jvp",
+                TokenTree::Ident(i) if i == "reverse" => "vjp",
+                _ => continue,
+            };
+            let name = format!("{base}_{suffix}");
+            if !emitted.iter().any(|e| e.trim_start_matches("r#") == name) {
+                return Err(failure(
+                    "derivative missing",
+                    format!("no error, but no `{name}` in: {out}"),
+                ));
+            }
+        }
+        // The same input expands to the same tokens (no dependence on hash order).
+        let again = expand_caught(attr, item)?;
+        if again.to_string() != out.to_string() {
+            return Err(failure(
+                "nondeterministic output",
+                format!("first: {out}\nsecond: {again}"),
+            ));
+        }
+    }
+    Ok(Verdict::Accepted)
 }
 
-/// Counts `compile_error! { "message" }` invocations at any depth; records the first without a
-/// non-empty string message.
+/// `expand`, with a panic turned into a [`Failure`].
+fn expand_caught(attr: &TokenStream, item: &TokenStream) -> Result<TokenStream, Failure> {
+    let run = std::panic::AssertUnwindSafe(|| expand(attr.clone(), item.clone()));
+    let was_quiet = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(run);
+    QUIET.with(|q| q.set(was_quiet));
+    match result {
+        Ok(out) => Ok(out),
+        Err(_) => {
+            let record = LAST_PANIC.with(|p| p.borrow_mut().take());
+            let (message, location, frame) = match record {
+                Some(r) => (r.message, r.location, compiler_frame(&r.backtrace)),
+                None => ("(panic not recorded)".into(), String::new(), String::new()),
+            };
+            Err(Failure {
+                kind: "panic",
+                message,
+                location,
+                frame,
+            })
+        }
+    }
+}
+
+/// Counts the `compile_error! { "message" }` invocations among the items after the user's;
+/// records the first without a non-empty string message. (Nested ones would be copies of the
+/// user's code, and an identifier `compile_error` without `!` is just a name.)
 fn visit_errors(list: &[Node], errors: &mut usize, bad: &mut Option<String>) {
     for (i, node) in list.iter().enumerate() {
-        match node {
-            Node::Group(_, inner) => visit_errors(inner, errors, bad),
-            Node::Leaf(TokenTree::Ident(id)) if id == "compile_error" => {
-                *errors += 1;
-                let bang = matches!(list.get(i + 1), Some(Node::Leaf(TokenTree::Punct(p))) if p.as_char() == '!');
-                let message = match list.get(i + 2) {
-                    Some(Node::Group(_, args)) if bang => {
-                        syn::parse2::<syn::LitStr>(stream(args)).ok().map(|s| s.value())
-                    }
-                    _ => None,
-                };
-                match message {
-                    Some(m) if !m.trim().is_empty() => {}
-                    Some(_) => *bad = Some("compile_error! with an empty message".into()),
-                    None => {
-                        *bad = Some(format!(
-                            "compile_error not followed by `! {{ \"message\" }}`: {}",
-                            stream(&list[i..(i + 3).min(list.len())])
-                        ))
-                    }
-                }
+        let Node::Leaf(TokenTree::Ident(id)) = node else {
+            continue;
+        };
+        let bang =
+            matches!(list.get(i + 1), Some(Node::Leaf(TokenTree::Punct(p))) if p.as_char() == '!');
+        if id != "compile_error" || !bang {
+            continue;
+        }
+        *errors += 1;
+        let message = match list.get(i + 2) {
+            Some(Node::Group(_, args)) => syn::parse2::<syn::LitStr>(stream(args))
+                .ok()
+                .map(|s| s.value()),
+            _ => None,
+        };
+        match message {
+            Some(m) if !m.trim().is_empty() => {}
+            Some(_) => *bad = Some("compile_error! with an empty message".into()),
+            None => {
+                *bad = Some(format!(
+                    "compile_error! not followed by `{{ \"message\" }}`: {}",
+                    stream(&list[i..(i + 3).min(list.len())])
+                ))
             }
-            _ => {}
         }
     }
 }
@@ -752,17 +945,17 @@ impl Corpus {
     fn random_literal(&self, rng: &mut Rng) -> Node {
         match rng.below(8) {
             0 => Node::Leaf(TokenTree::Ident(Ident::new(
-                *rng.pick(&["true", "false"]),
+                rng.pick::<&str>(&["true", "false"]),
                 Span::call_site(),
             ))),
             1 => Node::Leaf(TokenTree::Literal(Literal::i64_unsuffixed(
-                rng.below(20) as i64,
+                rng.below(20) as i64
             ))),
             2 => Node::Leaf(TokenTree::Literal(Literal::f64_unsuffixed(
                 rng.below(40) as f64 / 8.0,
             ))),
             3 => Node::Leaf(TokenTree::Literal(Literal::string(
-                *rng.pick(&["", "x", "forward", "{}"]),
+                rng.pick::<&str>(&["", "x", "forward", "{}"]),
             ))),
             _ => Node::Leaf(rng.pick(&self.literals).clone()),
         }
@@ -772,7 +965,7 @@ impl Corpus {
         match rng.below(3) {
             0 => Node::Leaf(TokenTree::Ident(rng.pick(&self.idents).clone())),
             1 => self.random_literal(rng),
-            _ => operator(rng.pick(OPERATORS))
+            _ => operator(rng.pick::<&str>(OPERATORS))
                 .pop()
                 .expect("operators are not empty"),
         }
@@ -784,10 +977,14 @@ impl Corpus {
         let len = rng.below(budget + 1);
         while out.len() < len {
             if depth < 4 && rng.chance(1, 6) {
-                let delimiter = *rng.pick(&[Delimiter::Parenthesis, Delimiter::Brace, Delimiter::Bracket]);
-                out.push(Node::Group(delimiter, self.noise(rng, budget / 2, depth + 1)));
+                let delimiter =
+                    *rng.pick(&[Delimiter::Parenthesis, Delimiter::Brace, Delimiter::Bracket]);
+                out.push(Node::Group(
+                    delimiter,
+                    self.noise(rng, budget / 2, depth + 1),
+                ));
             } else if rng.chance(1, 4) {
-                out.extend(operator(rng.pick(OPERATORS)));
+                out.extend(operator(rng.pick::<&str>(OPERATORS)));
             } else {
                 out.push(self.random_leaf(rng));
             }
@@ -799,7 +996,7 @@ impl Corpus {
     /// identifiers of the item, or noise.
     fn random_attr(&self, rng: &mut Rng, item: &[Node]) -> TokenStream {
         match rng.below(4) {
-            0 | 1 => tokens(rng.pick(ATTRS)),
+            0 | 1 => tokens(rng.pick::<&str>(ATTRS)),
             2 => {
                 let idents: Vec<Ident> = positions(item, &is_ident)
                     .into_iter()
@@ -837,16 +1034,16 @@ impl Corpus {
     /// not apply (no such token).
     fn mutate(&self, rng: &mut Rng, item: &mut Vec<Node>) -> Option<&'static str> {
         let any = |_: &Node| true;
-        match rng.below(13) {
+        match rng.below(20) {
             0 | 1 => {
                 let at = positions(item, &any);
-                let (path, i) = rng.pick(&at).clone();
+                let (path, i) = at.get(rng.below(at.len().max(1)))?.clone();
                 list_at_mut(item, &path).remove(i);
                 Some("delete")
             }
             2 => {
                 let at = positions(item, &any);
-                let (path, i) = rng.pick(&at).clone();
+                let (path, i) = at.get(rng.below(at.len().max(1)))?.clone();
                 let list = list_at_mut(item, &path);
                 let copy = list[i].clone();
                 let to = rng.below(list.len() + 1);
@@ -855,7 +1052,7 @@ impl Corpus {
             }
             3 => {
                 let at = positions(item, &any);
-                let (path, i) = rng.pick(&at).clone();
+                let (path, i) = at.get(rng.below(at.len().max(1)))?.clone();
                 let list = list_at_mut(item, &path);
                 let j = rng.below(list.len());
                 list.swap(i, j);
@@ -863,7 +1060,7 @@ impl Corpus {
             }
             4 | 5 => {
                 let at = positions(item, &is_ident);
-                let (path, i) = rng.pick(&at).clone();
+                let (path, i) = at.get(rng.below(at.len().max(1)))?.clone();
                 let new = TokenTree::Ident(rng.pick(&self.idents).clone());
                 list_at_mut(item, &path)[i] = Node::Leaf(new);
                 Some("ident")
@@ -891,12 +1088,12 @@ impl Corpus {
                 {
                     end += 1;
                 }
-                list.splice(start..=end, operator(rng.pick(OPERATORS)));
+                list.splice(start..=end, operator(rng.pick::<&str>(OPERATORS)));
                 Some("operator")
             }
             8 => {
                 let at = positions(item, &any);
-                let (path, i) = rng.pick(&at).clone();
+                let (path, i) = at.get(rng.below(at.len().max(1)))?.clone();
                 let list = list_at_mut(item, &path);
                 let len = (1 + rng.below(3)).min(list.len() - i);
                 let inner: Vec<Node> = list.drain(i..i + len).collect();
@@ -938,13 +1135,13 @@ impl Corpus {
                 let len = rng.geometric(3).min(from_list.len() - from);
                 let graft = from_list[from..from + len].to_vec();
                 let here = positions(item, &any);
-                let (path, i) = rng.pick(&here).clone();
+                let (path, i) = here.get(rng.below(here.len().max(1)))?.clone();
                 let list = list_at_mut(item, &path);
                 let replace = if rng.chance(1, 2) { 1 } else { 0 };
                 list.splice(i..i + replace, graft);
                 Some("splice")
             }
-            _ => {
+            12 => {
                 let paths = lists(item);
                 let path = rng.pick(&paths).clone();
                 let list = list_at_mut(item, &path);
@@ -953,8 +1150,250 @@ impl Corpus {
                 list.splice(at..at, new);
                 Some("insert")
             }
+            _ => self.mutate_valid(rng, item),
         }
     }
+
+    /// Mutations that tend to keep the function valid, to reach the transforms: a variable for
+    /// another, an operator or literal for one of its kind, and statement edits (delete,
+    /// duplicate, swap, insert control flow, wrap in a block, branch or loop).
+    fn mutate_valid(&self, rng: &mut Rng, item: &mut Vec<Node>) -> Option<&'static str> {
+        let vars = variables(item);
+        let var = |rng: &mut Rng| -> String {
+            if vars.is_empty() {
+                "x".to_string()
+            } else {
+                rng.pick(&vars).to_string()
+            }
+        };
+        match rng.below(8) {
+            0 => {
+                let at = positions(
+                    item,
+                    &|n| matches!(n, Node::Leaf(TokenTree::Ident(i)) if vars.contains(i)),
+                );
+                let (path, i) = at.get(rng.below(at.len().max(1)))?.clone();
+                let new = rng.pick(&vars).clone();
+                list_at_mut(item, &path)[i] = Node::Leaf(TokenTree::Ident(new));
+                Some("variable")
+            }
+            1 => {
+                const CLASSES: &[&[&str]] = &[
+                    &["+", "-", "*", "/", "%"],
+                    &["<", "<=", ">", ">=", "==", "!="],
+                    &["=", "+=", "-=", "*=", "/=", "%="],
+                    &["&&", "||"],
+                    &["..", "..="],
+                ];
+                let at = positions(item, &is_punct);
+                let (path, i) = at.get(rng.below(at.len().max(1)))?.clone();
+                let list = list_at_mut(item, &path);
+                // The operator starting at `i`: its joint puncts.
+                let mut end = i;
+                while matches!(&list[end], Node::Leaf(TokenTree::Punct(p)) if p.spacing() == Spacing::Joint)
+                    && matches!(list.get(end + 1), Some(Node::Leaf(TokenTree::Punct(_))))
+                {
+                    end += 1;
+                }
+                let op: String = list[i..=end]
+                    .iter()
+                    .map(|n| match n {
+                        Node::Leaf(TokenTree::Punct(p)) => p.as_char(),
+                        _ => ' ',
+                    })
+                    .collect();
+                let class = CLASSES.iter().find(|c| c.contains(&op.as_str()))?;
+                list.splice(i..=end, operator(rng.pick::<&str>(class)));
+                Some("operator of its kind")
+            }
+            2 => {
+                let at = positions(item, &|n| matches!(n, Node::Leaf(TokenTree::Literal(_))));
+                let (path, i) = at.get(rng.below(at.len().max(1)))?.clone();
+                let list = list_at_mut(item, &path);
+                let Node::Leaf(TokenTree::Literal(old)) = &list[i] else {
+                    unreachable!()
+                };
+                let text = old.to_string();
+                let new = if text.contains('.') || text.contains('e') || text.contains('f') {
+                    *rng.pick(&["0.0", "1.0", "-1.0", "0.5", "2.0", "1e-300", "1e300", "3.5"])
+                } else {
+                    *rng.pick(&["0", "1", "2", "3", "7", "100"])
+                };
+                list[i] = Node::Leaf(TokenTree::Literal(Literal::from_str(new).ok()?));
+                Some("literal of its kind")
+            }
+            _ => {
+                let blocks = positions(item, &|n| matches!(n, Node::Group(Delimiter::Brace, _)));
+                let (path, i) = blocks.get(rng.below(blocks.len().max(1)))?.clone();
+                let Node::Group(_, body) = &mut list_at_mut(item, &path)[i] else {
+                    unreachable!()
+                };
+                let stmts = statements(body);
+                if stmts.is_empty() {
+                    let v = var(rng);
+                    body.extend(nodes(TokenStream::from_str(&format!("{v} * 2.0")).ok()?));
+                    return Some("fill block");
+                }
+                let a = rng.below(stmts.len());
+                let b = rng.below(stmts.len());
+                let (a, b) = (a.min(b), a.max(b));
+                let segment = |k: usize| body[stmts[k].clone()].to_vec();
+                match rng.below(5) {
+                    0 => {
+                        body.drain(stmts[a].clone());
+                        Some("delete statement")
+                    }
+                    1 => {
+                        let copy = segment(a);
+                        let at = stmts[b].end;
+                        body.splice(at..at, copy);
+                        Some("duplicate statement")
+                    }
+                    2 if a != b => {
+                        let (first, second) = (segment(a), segment(b));
+                        body.splice(stmts[b].clone(), first);
+                        body.splice(stmts[a].clone(), second);
+                        Some("swap statements")
+                    }
+                    3 => {
+                        let (v, w) = (var(rng), var(rng));
+                        let new = rng
+                            .pick(&[
+                                format!("return {v};"),
+                                format!("if {v} > {w} {{ return {w}; }}"),
+                                "break;".to_string(),
+                                "continue;".to_string(),
+                                format!("if {v} < 0.5 {{ break; }}"),
+                                format!("if {v} < {w} {{ continue; }}"),
+                                format!("let {v} = {w} * {v};"),
+                                format!("{v} += {w};"),
+                                format!("let mut {v} = {w}.sin();"),
+                                format!("if {v} > 1.0 {{ {v} }} else {{ {w} }};"),
+                                format!("break {v};"),
+                                format!("return ({v}, {w});"),
+                            ])
+                            .clone();
+                        let at = stmts[a].start;
+                        body.splice(at..at, nodes(TokenStream::from_str(&new).ok()?));
+                        Some("insert control flow")
+                    }
+                    _ => {
+                        // Wrap statements a..=b, leaving a final tail expression outside.
+                        let mut end = stmts[b].end;
+                        if b == stmts.len() - 1 && !ends_statement(&body[..end]) {
+                            if a == b {
+                                return None;
+                            }
+                            end = stmts[b - 1].end;
+                        }
+                        let start = stmts[a].start;
+                        let inner = body[start..end].to_vec();
+                        let v = var(rng);
+                        let wrapper = rng
+                            .pick(&[
+                                format!("if {v} > 0.0 {{ INNER }}"),
+                                format!("if {v} > 0.0 {{ INNER }} else {{ INNER }}"),
+                                "for _k in 0..3 { INNER }".to_string(),
+                                "for _k in (0..3).rev() { INNER }".to_string(),
+                                "for _k in ad::checkpoint(0..5, 2) { INNER }".to_string(),
+                                "loop { INNER break; }".to_string(),
+                                format!("while {v} < 1.0 {{ INNER break; }}"),
+                                "{ INNER }".to_string(),
+                                "'l: loop { INNER break 'l; }".to_string(),
+                                "match 1 { 0 => { INNER } _ => {} }".to_string(),
+                            ])
+                            .clone();
+                        let wrapped = fill(&nodes(TokenStream::from_str(&wrapper).ok()?), &inner);
+                        body.splice(start..end, wrapped);
+                        Some("wrap statements")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `template` with each identifier `INNER` replaced by `inner`, at any depth.
+fn fill(template: &[Node], inner: &[Node]) -> Vec<Node> {
+    let mut out = Vec::new();
+    for node in template {
+        match node {
+            Node::Leaf(TokenTree::Ident(i)) if i == "INNER" => out.extend(inner.iter().cloned()),
+            Node::Group(delimiter, contents) => {
+                out.push(Node::Group(*delimiter, fill(contents, inner)))
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+/// The names bound in a function: parameters (`name:` in the first parenthesised group) and
+/// `let` bindings (`let name`, `let mut name`), in order of appearance.
+fn variables(item: &[Node]) -> Vec<Ident> {
+    fn walk(list: &[Node], out: &mut Vec<Ident>) {
+        for (i, node) in list.iter().enumerate() {
+            match node {
+                Node::Group(_, inner) => walk(inner, out),
+                Node::Leaf(TokenTree::Ident(id)) if i > 0 => {
+                    let after_let = matches!(&list[i - 1], Node::Leaf(TokenTree::Ident(k)) if k == "let" || k == "mut");
+                    if after_let && id != "mut" && !out.contains(id) {
+                        out.push(id.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(Node::Group(Delimiter::Parenthesis, params)) = item
+        .iter()
+        .find(|n| matches!(n, Node::Group(Delimiter::Parenthesis, _)))
+    {
+        for pair in params.windows(2) {
+            if let (Node::Leaf(TokenTree::Ident(name)), Node::Leaf(TokenTree::Punct(p))) =
+                (&pair[0], &pair[1])
+            {
+                if p.as_char() == ':' && p.spacing() == Spacing::Alone {
+                    out.push(name.clone());
+                }
+            }
+        }
+    }
+    walk(item, &mut out);
+    out.retain(|v| v != "_" && v != "self");
+    out
+}
+
+/// Whether tokens end a statement: with `;`, or with a block not followed by anything.
+fn ends_statement(list: &[Node]) -> bool {
+    matches!(list.last(), Some(Node::Leaf(TokenTree::Punct(p))) if p.as_char() == ';')
+}
+
+/// The statements of a block's tokens, as ranges: each ends after a `;`, or after a brace
+/// group that is not followed by `else` or by an operator or method call continuing it.
+fn statements(body: &[Node]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, node) in body.iter().enumerate() {
+        let end = match node {
+            Node::Leaf(TokenTree::Punct(p)) => p.as_char() == ';',
+            Node::Group(Delimiter::Brace, _) => match body.get(i + 1) {
+                None => false,
+                Some(Node::Leaf(TokenTree::Ident(next))) => next != "else",
+                Some(_) => false,
+            },
+            _ => false,
+        };
+        if end {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < body.len() {
+        out.push(start..body.len());
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -975,6 +1414,7 @@ struct Program<'r> {
     arrays: Vec<String>,
     tuples: Vec<String>,
     loops: usize,
+    labels: usize,
     fresh: usize,
     output: String,
 }
@@ -995,6 +1435,7 @@ impl<'r> Program<'r> {
             arrays: Vec::new(),
             tuples: Vec::new(),
             loops: 0,
+            labels: 0,
             fresh: 0,
             output: String::new(),
         };
@@ -1020,21 +1461,37 @@ impl<'r> Program<'r> {
             p.bools.push("flag".into());
         }
         if p.rng.chance(1, 4) {
-            let t = p.rng.pick(&[
-                format!("&[{ty}]"),
-                format!("&[{ty}; 3]"),
-                format!("&Vec<{ty}>"),
-            ]).clone();
+            let t = p
+                .rng
+                .pick(&[
+                    format!("&[{ty}]"),
+                    format!("&[{ty}; 3]"),
+                    format!("&Vec<{ty}>"),
+                ])
+                .clone();
             params.push(format!("xs: {t}"));
             p.bufs.push("xs".into());
         }
         if p.rng.chance(1, 6) {
-            let t = p.rng.pick(&[format!("&mut [{ty}]"), format!("&mut [{ty}; 3]")]).clone();
+            let t = p
+                .rng
+                .pick(&[format!("&mut [{ty}]"), format!("&mut [{ty}; 3]")])
+                .clone();
             params.push(format!("ys: {t}"));
             p.out_bufs.push("ys".into());
         }
         if p.rng.chance(1, 20) {
-            params.push(p.rng.pick(&["v: &mut f64", "s: (f64, f64)", "a: [f64; 2]", "g: fn(f64) -> f64", "t: T"]).to_string());
+            params.push(
+                p.rng
+                    .pick(&[
+                        "v: &mut f64",
+                        "s: (f64, f64)",
+                        "a: [f64; 2]",
+                        "g: fn(f64) -> f64",
+                        "t: T",
+                    ])
+                    .to_string(),
+            );
         }
         let len = params.len();
         for _ in 0..len {
@@ -1048,7 +1505,17 @@ impl<'r> Program<'r> {
             0 | 1 => format!("({ty}, {ty})"),
             2 => format!("[{ty}; 2]"),
             3 if !p.out_bufs.is_empty() => "()".into(),
-            4 if p.rng.chance(1, 3) => p.rng.pick(&["usize", "bool", "((f64, f64), f64)", "Vec<f64>", "&f64", "impl Fn()"]).to_string(),
+            4 if p.rng.chance(1, 3) => p
+                .rng
+                .pick(&[
+                    "usize",
+                    "bool",
+                    "((f64, f64), f64)",
+                    "Vec<f64>",
+                    "&f64",
+                    "impl Fn()",
+                ])
+                .to_string(),
             _ => ty.to_string(),
         };
         let mut body = String::new();
@@ -1098,7 +1565,7 @@ impl<'r> Program<'r> {
                 format!("1.5_{ty}"),
                 "0.0".to_string(),
                 "1e3".to_string(),
-                "2".to_string(),
+                "2.".to_string(),
             ])
             .clone()
     }
@@ -1112,7 +1579,7 @@ impl<'r> Program<'r> {
         match self.rng.below(6) {
             0 | 1 if !self.ints.is_empty() => self.rng.pick(&self.ints).clone(),
             2 if !self.bufs.is_empty() => format!("{}.len()", self.rng.pick(&self.bufs)),
-            3 if !self.ints.is_empty() => format!("{} as usize", self.rng.pick(&self.ints)),
+            3 if !self.ints.is_empty() => format!("({} as usize)", self.rng.pick(&self.ints)),
             _ => self.rng.below(4).to_string(),
         }
     }
@@ -1194,8 +1661,24 @@ impl<'r> Program<'r> {
             7..=9 => {
                 let a = self.float(d);
                 let m = self.rng.pick(&[
-                    "sin", "cos", "exp", "ln", "sqrt", "abs", "tanh", "atan", "exp_m1", "ln_1p",
-                    "recip", "floor", "signum", "cbrt", "log2", "to_degrees", "sinh", "asinh",
+                    "sin",
+                    "cos",
+                    "exp",
+                    "ln",
+                    "sqrt",
+                    "abs",
+                    "tanh",
+                    "atan",
+                    "exp_m1",
+                    "ln_1p",
+                    "recip",
+                    "floor",
+                    "signum",
+                    "cbrt",
+                    "log2",
+                    "to_degrees",
+                    "sinh",
+                    "asinh",
                 ]);
                 format!("({a}).{m}()")
             }
@@ -1207,7 +1690,9 @@ impl<'r> Program<'r> {
             11 => {
                 let a = self.float(d);
                 let b = self.float(d);
-                let m = self.rng.pick(&["powf", "atan2", "hypot", "max", "min", "log", "copysign"]);
+                let m = self
+                    .rng
+                    .pick(&["powf", "atan2", "hypot", "max", "min", "log", "copysign"]);
                 if self.rng.chance(1, 2) {
                     format!("({a}).{m}({b})")
                 } else {
@@ -1228,14 +1713,17 @@ impl<'r> Program<'r> {
                 let c = self.cond(d);
                 let a = self.float(d);
                 let b = self.float(d);
-                format!("if {c} {{ {a} }} else {{ {b} }}")
+                block_like(depth, format!("if {c} {{ {a} }} else {{ {b} }}"))
             }
             14 if !self.ints.is_empty() => {
                 let k = self.rng.pick(&self.ints).clone();
                 let a = self.float(d);
                 let b = self.float(d);
                 let c = self.float(d);
-                format!("match {k} {{ 0 => {a}, 1 | 2 => {b}, _ => {c} }}")
+                block_like(
+                    depth,
+                    format!("match {k} {{ 0 => {a}, 1 | 2 => {b}, _ => {c} }}"),
+                )
             }
             15 => {
                 let v = self.name();
@@ -1243,7 +1731,7 @@ impl<'r> Program<'r> {
                 self.floats.push(v.clone());
                 let b = self.float(d);
                 self.floats.pop();
-                format!("{{ let {v} = {a}; {b} }}")
+                block_like(depth, format!("{{ let {v} = {a}; {b} }}"))
             }
             16 if !self.bufs.is_empty() => {
                 let b = self.rng.pick(&self.bufs).clone();
@@ -1252,10 +1740,10 @@ impl<'r> Program<'r> {
             }
             17 => {
                 let a = self.float(d);
-                let t = self.rng.pick(&["f64", "f32"]);
+                let t = if self.rng.chance(1, 30) { "f32" } else { ty };
                 format!("({a} as {t})")
             }
-            18 if self.rng.chance(1, 4) => {
+            18 if self.rng.chance(1, 12) => {
                 // Unsupported: calls with active arguments, closures, references, fields,
                 // macros.
                 let a = self.float(d);
@@ -1264,7 +1752,7 @@ impl<'r> Program<'r> {
                         format!("g({a})"),
                         format!("(|t: {ty}| t * 2.0)({a})"),
                         format!("*&{a}"),
-                        format!("format!(\"{{}}\", {a}).len() as {ty}"),
+                        format!("(format!(\"{{}}\", {a}).len() as {ty})"),
                         format!("s.field + {a}"),
                         format!("{a}.sin_cos().0"),
                         format!("[{a}; 2][1]"),
@@ -1301,7 +1789,11 @@ impl<'r> Program<'r> {
 
     fn stmt(&mut self, depth: usize) -> String {
         let deep = depth >= 3;
-        let kind = if deep { self.rng.below(4) } else { self.rng.below(18) };
+        let kind = if deep {
+            self.rng.below(4)
+        } else {
+            self.rng.below(18)
+        };
         match kind {
             0 | 1 => {
                 let e = self.float(0);
@@ -1312,7 +1804,11 @@ impl<'r> Program<'r> {
                     self.name()
                 };
                 let m = self.rng.chance(1, 2);
-                let annot = if self.rng.chance(1, 6) { format!(": {}", self.ty) } else { String::new() };
+                let annot = if self.rng.chance(1, 6) {
+                    format!(": {}", self.ty)
+                } else {
+                    String::new()
+                };
                 self.floats.push(v.clone());
                 if m {
                     self.muts.push(v.clone());
@@ -1355,12 +1851,15 @@ impl<'r> Program<'r> {
                         let b = self.rng.pick(&self.bufs).clone();
                         let v = self.name();
                         self.floats.push(v.clone());
-                        let pattern = self.rng.pick(&[
-                            format!("{v} in {b}"),
-                            format!("&{v} in {b}.iter()"),
-                            format!("({i}, &{v}) in {b}.iter().enumerate()"),
-                            format!("({i}, {v}) in {b}.iter().enumerate()"),
-                        ]).clone();
+                        let pattern = self
+                            .rng
+                            .pick(&[
+                                format!("{v} in {b}"),
+                                format!("&{v} in {b}.iter()"),
+                                format!("({i}, &{v}) in {b}.iter().enumerate()"),
+                                format!("({i}, {v}) in {b}.iter().enumerate()"),
+                            ])
+                            .clone();
                         self.ints.push(i.clone());
                         self.loops += 1;
                         let body = self.block(depth);
@@ -1373,12 +1872,15 @@ impl<'r> Program<'r> {
                     6 if self.rng.chance(1, 3) => "[1.0, 2.0]".to_string(),
                     _ => format!("{}..{bound}", self.rng.below(2)),
                 };
+                let labeled = self.labels == 0 && self.rng.chance(1, 6);
                 self.ints.push(i.clone());
                 self.loops += 1;
+                self.labels += usize::from(labeled);
                 let body = self.block(depth);
+                self.labels -= usize::from(labeled);
                 self.loops -= 1;
                 self.ints.pop();
-                let label = if self.rng.chance(1, 8) { "'outer: " } else { "" };
+                let label = if labeled { "'outer: " } else { "" };
                 format!("{label}for {i} in {range} {body} ")
             }
             8 => {
@@ -1401,7 +1903,11 @@ impl<'r> Program<'r> {
                 let a = self.block(depth);
                 let b = self.block(depth);
                 let c = self.block(depth);
-                let guard = if self.rng.chance(1, 3) { format!(" if {}", self.cond(1)) } else { String::new() };
+                let guard = if self.rng.chance(1, 3) {
+                    format!(" if {}", self.cond(1))
+                } else {
+                    String::new()
+                };
                 format!("match {k} {{ 0{guard} => {a} 1..=3 => {b} _ => {c} }} ")
             }
             10 if !self.out_bufs.is_empty() => {
@@ -1413,7 +1919,11 @@ impl<'r> Program<'r> {
             }
             11 if self.loops > 0 => {
                 let c = self.cond(1);
-                let jump = self.rng.pick(&["break", "continue", "break 'outer"]);
+                let jump = if self.labels > 0 && self.rng.chance(1, 3) {
+                    *self.rng.pick(&["break 'outer", "continue 'outer"])
+                } else {
+                    *self.rng.pick(&["break", "continue"])
+                };
                 format!("if {c} {{ {jump}; }} ")
             }
             12 => {
@@ -1461,7 +1971,9 @@ impl<'r> Program<'r> {
             16 => self.block(depth),
             _ => {
                 let e = self.float(1);
-                format!("{e}; ")
+                // In parentheses: a statement may not start with a block-like expression
+                // that goes on (`if c { a } else { b } * x;`).
+                format!("({e}); ")
             }
         }
     }
@@ -1478,8 +1990,26 @@ impl<'r> Program<'r> {
                 let (a, b) = (self.float(1), self.float(1));
                 format!("[{a}, {b}]")
             }
-            _ => self.float(0),
+            _ => {
+                let e = self.float(0);
+                // A tail that starts like a statement (`{ .. } / x`) would not parse.
+                if e.starts_with('{') || e.starts_with("if ") || e.starts_with("match ") {
+                    format!("({e})")
+                } else {
+                    e
+                }
+            }
         }
+    }
+}
+
+/// A block-like expression (`if`, `match`, `{ .. }`) as an operand: in parentheses, since in
+/// a match arm or at the start of a statement or condition it would end the expression.
+fn block_like(depth: usize, e: String) -> String {
+    if depth == 0 {
+        e
+    } else {
+        format!("({e})")
     }
 }
 
@@ -1580,6 +2110,8 @@ struct Report {
     /// One entry per distinct failure: the failure, how often, and its minimised input.
     failures: BTreeMap<String, Found>,
     slowest: (Duration, String),
+    /// Inputs that hit a [`KNOWN`] failure, by its regression test.
+    known: BTreeMap<&'static str, u64>,
 }
 
 struct Found {
@@ -1591,12 +2123,13 @@ struct Found {
     item: String,
     minimal_attr: String,
     minimal_item: String,
+    /// The expansion of the minimal input, for failures that are not panics.
+    minimal_output: String,
 }
 
 /// Shared with the watchdog: how far the run got and what it is running.
 struct Progress {
     done: AtomicU64,
-    finished: AtomicBool,
     current: Mutex<String>,
 }
 
@@ -1611,6 +2144,7 @@ fn env_u64(name: &str) -> Option<u64> {
 
 fn campaign(seed: u64, count: u64, progress: &Progress) -> Report {
     let verbose = std::env::var_os("AD_FUZZ_VERBOSE").is_some();
+    let strict = std::env::var_os("AD_FUZZ_STRICT").is_some();
     let corpus = Corpus::new(load_seeds());
     assert!(
         corpus.seeds.len() > 50,
@@ -1624,82 +2158,86 @@ fn campaign(seed: u64, count: u64, progress: &Progress) -> Report {
     let mut rng = Rng::new(seed);
     // Accepted mutants and programs, mutated further later.
     let mut pool: Vec<(TokenStream, Vec<Node>)> = Vec::new();
+    // Every seed with its own attribute, then with each of SWEEP_ATTRS, on every other input
+    // until done, so that a short run still has as many random inputs.
     let sweep = corpus.seeds.len() as u64 * (1 + SWEEP_ATTRS.len() as u64);
+    let mut swept = 0;
 
     for n in 0..count {
         // Choose the input.
-        let (source, origin, attr, item): (&'static str, String, TokenStream, Vec<Node>) = if n
-            < sweep
-        {
-            let s = &corpus.seeds[(n % corpus.seeds.len() as u64) as usize];
-            let variant = (n / corpus.seeds.len() as u64) as usize;
-            let attr = match variant {
-                0 => s.attr.clone(),
-                v => tokens(SWEEP_ATTRS[v - 1]),
-            };
-            ("seed", s.origin.clone(), attr, nodes(s.item.clone()))
-        } else {
-            match rng.below(20) {
-                0 | 1 => {
-                    let mut list = corpus.noise(&mut rng, 24, 0);
-                    if rng.chance(1, 2) {
-                        let header = nodes(tokens(rng.pick(&[
-                            "fn f(x: f64) -> f64",
-                            "pub fn f(x: f64, y: f64, n: usize) -> (f64, f64)",
-                            "fn f(xs: &[f64], ys: &mut [f64])",
-                            "fn f",
-                            "fn",
-                        ])));
-                        list = header
-                            .into_iter()
-                            .chain([Node::Group(Delimiter::Brace, list)])
-                            .collect();
+        let (source, origin, attr, item): (&'static str, String, TokenStream, Vec<Node>) =
+            if swept < sweep && n % 2 == 0 {
+                let k = swept;
+                swept += 1;
+                let s = &corpus.seeds[(k % corpus.seeds.len() as u64) as usize];
+                let variant = (k / corpus.seeds.len() as u64) as usize;
+                let attr = match variant {
+                    0 => s.attr.clone(),
+                    v => tokens(SWEEP_ATTRS[v - 1]),
+                };
+                ("seed", s.origin.clone(), attr, nodes(s.item.clone()))
+            } else {
+                match rng.below(20) {
+                    0 | 1 => {
+                        let mut list = corpus.noise(&mut rng, 24, 0);
+                        if rng.chance(1, 2) {
+                            let header = nodes(tokens(rng.pick::<&str>(&[
+                                "fn f(x: f64) -> f64",
+                                "pub fn f(x: f64, y: f64, n: usize) -> (f64, f64)",
+                                "fn f(xs: &[f64], ys: &mut [f64])",
+                                "fn f",
+                                "fn",
+                            ])));
+                            list = header
+                                .into_iter()
+                                .chain([Node::Group(Delimiter::Brace, list)])
+                                .collect();
+                        }
+                        let attr = corpus.random_attr(&mut rng, &list);
+                        ("noise", String::new(), attr, list)
                     }
-                    let attr = corpus.random_attr(&mut rng, &list);
-                    ("noise", String::new(), attr, list)
-                }
-                2..=6 => {
-                    let (attr, item) = Program::generate(&mut rng);
-                    let mut list = nodes(tokens(&item));
-                    if rng.chance(1, 3) {
-                        for _ in 0..rng.geometric(3) {
+                    2..=6 => {
+                        let (attr, item) = Program::generate(&mut rng);
+                        let mut list = nodes(tokens(&item));
+                        if rng.chance(1, 3) {
+                            for _ in 0..rng.geometric(3) {
+                                let _ = corpus.mutate(&mut rng, &mut list);
+                            }
+                        }
+                        ("program", String::new(), tokens(&attr), list)
+                    }
+                    r => {
+                        let (origin, attr, mut list) = if r < 10 && !pool.is_empty() {
+                            let (a, l) = rng.pick(&pool).clone();
+                            ("(pool)".to_string(), a, l)
+                        } else {
+                            let i = rng.below(corpus.seeds.len());
+                            let s = &corpus.seeds[i];
+                            (s.origin.clone(), s.attr.clone(), nodes(s.item.clone()))
+                        };
+                        for _ in 0..rng.geometric(8) {
+                            if list.is_empty() {
+                                break;
+                            }
                             let _ = corpus.mutate(&mut rng, &mut list);
                         }
-                    }
-                    ("program", String::new(), tokens(&attr), list)
-                }
-                r => {
-                    let (origin, attr, mut list) = if r < 10 && !pool.is_empty() {
-                        let (a, l) = rng.pick(&pool).clone();
-                        ("(pool)".to_string(), a, l)
-                    } else {
-                        let i = rng.below(corpus.seeds.len());
-                        let s = &corpus.seeds[i];
-                        (s.origin.clone(), s.attr.clone(), nodes(s.item.clone()))
-                    };
-                    for _ in 0..rng.geometric(8) {
-                        if list.is_empty() {
-                            break;
-                        }
-                        let _ = corpus.mutate(&mut rng, &mut list);
-                    }
-                    let attr = match rng.below(8) {
-                        0 => corpus.random_attr(&mut rng, &list),
-                        1 => {
-                            let mut a = nodes(attr);
-                            if a.is_empty() {
-                                a = corpus.noise(&mut rng, 3, 2);
-                            } else {
-                                let _ = corpus.mutate(&mut rng, &mut a);
+                        let attr = match rng.below(8) {
+                            0 => corpus.random_attr(&mut rng, &list),
+                            1 => {
+                                let mut a = nodes(attr);
+                                if a.is_empty() {
+                                    a = corpus.noise(&mut rng, 3, 2);
+                                } else {
+                                    let _ = corpus.mutate(&mut rng, &mut a);
+                                }
+                                stream(&a)
                             }
-                            stream(&a)
-                        }
-                        _ => attr,
-                    };
-                    ("mutant", origin, attr, list)
+                            _ => attr,
+                        };
+                        ("mutant", origin, attr, list)
+                    }
                 }
-            }
-        };
+            };
         let item_tokens = stream(&item);
         let shown = format!("#[differentiate({attr})] {item_tokens}");
         if verbose {
@@ -1732,16 +2270,19 @@ fn campaign(seed: u64, count: u64, progress: &Progress) -> Report {
             Ok(Verdict::Rejected) => report.rejected += 1,
             Err(failure) => {
                 let key = failure.key();
-                if let Some(found) = report.failures.get_mut(&key) {
+                let known = KNOWN
+                    .iter()
+                    .find(|k| !strict && (k.matches)(&failure, &attr, &item_tokens));
+                if let Some(known) = known {
+                    *report.known.entry(known.test).or_default() += 1;
+                } else if let Some(found) = report.failures.get_mut(&key) {
                     found.count += 1;
                 } else {
                     eprintln!(
                         "[fuzz] input {n}: {} at {}: {}\n       {shown}",
                         failure.kind, failure.location, failure.message
                     );
-                    let same = |a: &TokenStream, i: &TokenStream| {
-                        matches!(check(a, i), Err(f) if f.key() == key)
-                    };
+                    let same = |a: &TokenStream, i: &TokenStream| matches!(check(a, i), Err(f) if f.key() == key);
                     let (min_attr, min_item) = minimise(&nodes(attr.clone()), &item, &same);
                     report.failures.insert(
                         key,
@@ -1754,6 +2295,8 @@ fn campaign(seed: u64, count: u64, progress: &Progress) -> Report {
                             item: item_tokens.to_string(),
                             minimal_attr: stream(&min_attr).to_string(),
                             minimal_item: stream(&min_item).to_string(),
+                            minimal_output: expand(stream(&min_attr), stream(&min_item))
+                                .to_string(),
                         },
                     );
                 }
@@ -1769,18 +2312,13 @@ fn run_watched(seed: u64, count: u64) -> Report {
     let _quiet = QuietPanics::install();
     let progress = Arc::new(Progress {
         done: AtomicU64::new(0),
-        finished: AtomicBool::new(false),
         current: Mutex::new(String::new()),
     });
     let shared = progress.clone();
     let worker = std::thread::Builder::new()
         .name("ad-fuzz".into())
         .stack_size(STACK_SIZE)
-        .spawn(move || {
-            let report = campaign(seed, count, &shared);
-            shared.finished.store(true, Ordering::Release);
-            report
-        })
+        .spawn(move || campaign(seed, count, &shared))
         .expect("spawn the fuzzing thread");
     let timeout = env_u64("AD_FUZZ_TIMEOUT")
         .map(Duration::from_secs)
@@ -1792,7 +2330,11 @@ fn run_watched(seed: u64, count: u64) -> Report {
         if done != last.0 {
             last = (done, Instant::now());
         } else if last.1.elapsed() > timeout {
-            let input = progress.current.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let input = progress
+                .current
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
             panic!(
                 "input {done} has run for more than {timeout:?}, a hang (seed {seed:#x}):\n{input}"
             );
@@ -1808,6 +2350,19 @@ fn run_watched(seed: u64, count: u64) -> Report {
     }
 }
 
+/// A failure reported to the lead and not fixed yet, with its (ignored) regression test. Inputs
+/// that hit it are counted and printed but do not fail the run, so that the suite stays green
+/// until the fix; `AD_FUZZ_STRICT=1` makes them fail (and minimised) like any other.
+struct Known {
+    test: &'static str,
+    matches: fn(&Failure, &TokenStream, &TokenStream) -> bool,
+}
+
+/// Failures reported and not fixed yet (see [`Known`]). Empty: the one entry so far, for `regression_cast_ending_left_operand_of_less_than`, went
+/// with its fix. An entry names the regression test and recognises the failure, for example
+/// from the failure's kind and location or from the expansion.
+const KNOWN: &[Known] = &[];
+
 fn regression_name(found: &Found) -> String {
     let file = found
         .failure
@@ -1816,7 +2371,8 @@ fn regression_name(found: &Found) -> String {
         .next()
         .unwrap_or("")
         .replace(['.', ':'], "_");
-    format!("regression_{}_{}", found.failure.kind.replace(' ', "_"), file)
+    let name = format!("regression_{}_{}", found.failure.kind, file);
+    name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
 }
 
 /// The fuzz test: `AD_FUZZ_SEED` and `AD_FUZZ_COUNT` override the seed and the count.
@@ -1836,6 +2392,9 @@ fn expand_never_panics() {
         report.rejected,
         report.tried - report.accepted - report.rejected
     );
+    for (test, count) in &report.known {
+        eprintln!("[fuzz] {count} inputs hit a known failure, not fixed yet: see {test}");
+    }
     for (source, (tried, accepted)) in &report.by_source {
         eprintln!("[fuzz]   {source:8} {tried:8} tried {accepted:8} accepted");
     }
@@ -1850,7 +2409,7 @@ fn expand_never_panics() {
     for found in report.failures.values() {
         let f = &found.failure;
         text.push_str(&format!(
-            "\n{} at {} ({} inputs, first #{} from {})\n  message: {}\n  frame:   {}\n  input:   #[differentiate({})] {}\n  minimal: #[differentiate({})] {}\n  regression test:\n\
+            "\n{} at {} ({} inputs, first #{} from {})\n  message: {:.400}\n  frame:   {}\n  input:   #[differentiate({})] {}\n  minimal: #[differentiate({})] {}\n  minimal output: {}\n  regression test:\n\
              #[test]\n#[ignore = \"panics: reported to lead\"]\nfn {}() {{\n    assert_expands(\n        {:?},\n        {:?},\n    );\n}}\n",
             f.kind,
             f.location,
@@ -1863,6 +2422,7 @@ fn expand_never_panics() {
             found.item,
             found.minimal_attr,
             found.minimal_item,
+            if f.kind == "panic" { "(panicked)" } else { &found.minimal_output },
             regression_name(found),
             found.minimal_attr,
             found.minimal_item,
@@ -1889,21 +2449,95 @@ fn assert_expands(attr: &str, item: &str) {
     }
 }
 
+/// Found by the fuzzer (seed 1, input 12066), minimised by hand. `emit` printed the cast in
+/// `x / (n as f64) < x` without its parentheses, `x / n as f64 < x`, which does not parse: `f64<`
+/// opens generic arguments. Fixed in 1d857df.
+#[test]
+fn regression_cast_ending_left_operand_of_less_than() {
+    assert_expands(
+        "forward",
+        "fn f(x: f64, n: usize) -> f64 { if x / (n as f64) < x { x } else { 0.0 } }",
+    );
+}
+
+/// Found by probing deep inputs: a sum of 3000 terms overflowed the 8 MiB stack a proc macro
+/// gets from rustc (debug build; about 1400 terms sufficed), in the recursion of
+/// `Lowerer::expr` over the left operand of `Binary`. Left-nested chains are now lowered in a
+/// loop. A stack overflow aborts rather than panics, hence the child process.
+#[test]
+fn regression_long_sum_overflows_the_stack() {
+    let item = format!("fn f(x: f64) -> f64 {{ x{} }}", " + x".repeat(3000));
+    assert_expands_in_child(
+        "regression_long_sum_overflows_the_stack",
+        "forward, reverse",
+        &item,
+    );
+}
+
+/// Runs [`assert_expands`] in a child process (this test binary, running only `test`), on a
+/// thread with rustc's stack size: a stack overflow aborts the process instead of panicking.
+fn assert_expands_in_child(test: &str, attr: &str, item: &str) {
+    if std::env::var_os("AD_FUZZ_CHILD").is_some() {
+        let (attr, item) = (attr.to_string(), item.to_string());
+        let child = std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn(move || assert_expands(&attr, &item))
+            .expect("spawn");
+        if let Err(panic) = child.join() {
+            std::panic::resume_unwind(panic);
+        }
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let output = std::process::Command::new(exe)
+        .args([
+            &format!("fuzz::{test}"),
+            "--exact",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("AD_FUZZ_CHILD", "1")
+        .output()
+        .expect("run the test binary");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let tail: Vec<&str> = stderr.lines().rev().take(6).collect();
+    assert!(
+        output.status.success(),
+        "the expansion failed in a child process ({}):\n{}",
+        output.status,
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    );
+}
+
 /// The checks themselves: a correct input passes, and a panic is caught and reported.
 #[test]
 fn checker_sees_accepted_and_rejected_inputs() {
     let _quiet = QuietPanics::install();
-    let ok = check(&tokens("forward, reverse"), &tokens("fn f(x: f64) -> f64 { x * x }"));
+    let ok = check(
+        &tokens("forward, reverse"),
+        &tokens("fn f(x: f64) -> f64 { x * x }"),
+    );
     assert!(matches!(ok, Ok(Verdict::Accepted)));
-    let bad = check(&tokens("sideways"), &tokens("fn f(x: f64) -> f64 { x * x }"));
+    let bad = check(
+        &tokens("sideways"),
+        &tokens("fn f(x: f64) -> f64 { x * x }"),
+    );
     assert!(matches!(bad, Ok(Verdict::Rejected)));
     let not_fn = check(&tokens("forward"), &tokens("struct S;"));
     assert!(matches!(not_fn, Ok(Verdict::Rejected)));
+    // An identifier `compile_error` is a name, not an error.
+    let named = check(
+        &tokens("forward"),
+        &tokens("fn f(x: f64) -> f64 { let compile_error = x; compile_error }"),
+    );
+    assert!(matches!(named, Ok(Verdict::Accepted)));
     QUIET.with(|q| q.set(true));
     let caught = std::panic::catch_unwind(|| panic!("on purpose"));
     QUIET.with(|q| q.set(false));
     assert!(caught.is_err());
-    let record = LAST_PANIC.with(|p| p.borrow_mut().take()).expect("recorded");
+    let record = LAST_PANIC
+        .with(|p| p.borrow_mut().take())
+        .expect("recorded");
     assert_eq!(record.message, "on purpose");
     assert!(record.location.contains("fuzz.rs"), "{}", record.location);
 }
@@ -1911,10 +2545,34 @@ fn checker_sees_accepted_and_rejected_inputs() {
 /// Minimisation keeps the failure and shrinks the input.
 #[test]
 fn minimiser_shrinks_to_the_failing_token() {
-    let item = nodes(tokens("fn f(x: f64) -> f64 { let y = x * 2.0; { y + BOOM } }"));
-    let has_boom =
-        |_: &TokenStream, i: &TokenStream| i.to_string().contains("BOOM");
+    let item = nodes(tokens(
+        "fn f(x: f64) -> f64 { let y = x * 2.0; { y + BOOM } }",
+    ));
+    let has_boom = |_: &TokenStream, i: &TokenStream| i.to_string().contains("BOOM");
     let (attr, min) = minimise(&nodes(tokens("forward, reverse")), &item, &has_boom);
     assert_eq!(stream(&min).to_string(), "BOOM");
     assert_eq!(count_nodes(&attr), 0);
+}
+
+/// The corpus holds the functions of the tests (the UI tests' bad ones too), examples, benches
+/// and `fuzz-corpus/`, each without the attribute it was found under.
+#[test]
+fn seeds_come_from_every_source() {
+    let seeds = load_seeds();
+    for source in [
+        "tests/ui/",
+        "tests/derivatives",
+        "examples/",
+        "benches/",
+        "fuzz-corpus/",
+    ] {
+        assert!(
+            seeds.iter().any(|s| s.origin.contains(source)),
+            "no seed from {source}"
+        );
+    }
+    for seed in &seeds {
+        let text = seed.item.to_string();
+        assert!(text.contains("fn"), "{}: {text}", seed.origin);
+    }
 }

@@ -833,9 +833,27 @@ impl Lowerer<'_> {
             syn::Expr::Binary(b) => match binary_op(&b.op) {
                 Some(op @ (BinOp::And | BinOp::Or)) => self.short_circuit(b, op, hint),
                 Some(op) => {
-                    let lhs = self.expr(&b.left, None);
-                    let rhs = self.expr(&b.right, None);
-                    self.binary(op, lhs, rhs, hint, b.op.span())
+                    // A left-nested chain (`a + b + c + ..`) is walked in a loop, not by
+                    // recursion, so that long sums cannot overflow the stack.
+                    let mut spine = vec![(op, b)];
+                    let mut leftmost = &*b.left;
+                    while let syn::Expr::Binary(inner) = leftmost {
+                        match binary_op(&inner.op) {
+                            Some(op) if !matches!(op, BinOp::And | BinOp::Or) => {
+                                spine.push((op, inner));
+                                leftmost = &inner.left;
+                            }
+                            _ => break,
+                        }
+                    }
+                    let mut acc = self.expr(leftmost, None);
+                    let last = spine.len() - 1;
+                    for (k, (op, node)) in spine.into_iter().rev().enumerate() {
+                        let rhs = self.expr(&node.right, None);
+                        let name = if k == last { hint } else { None };
+                        acc = self.binary(op, acc, rhs, name, node.op.span());
+                    }
+                    acc
                 }
                 None => {
                     self.statement(e);
