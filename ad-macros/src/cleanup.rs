@@ -22,23 +22,23 @@ pub fn simplify(f: &mut Function) {
     propagate_copies(f);
     inline_single_use(f);
     sink_loads(f);
-    fold_cell_inits(&mut f.stmts, &f.vars);
+    fold_cell_inits(&mut f.stmts);
     inline_tail(f);
 }
 
 /// `let s = e; let mut s_1 = s;` with `s` read nowhere else → `let mut s = e;`.
-fn fold_cell_inits(block: &mut Block, vars: &[crate::ir::VarInfo]) {
+fn fold_cell_inits(block: &mut Block) {
     let mut uses: HashMap<Var, usize> = HashMap::new();
     walk(block, &mut |s| {
         s.visit_reads(&mut |v| *uses.entry(v).or_default() += 1)
     });
-    fold_cells_in(block, &uses, vars);
+    fold_cells_in(block, &uses);
 }
 
-fn fold_cells_in(block: &mut Block, uses: &HashMap<Var, usize>, vars: &[crate::ir::VarInfo]) {
+fn fold_cells_in(block: &mut Block, uses: &HashMap<Var, usize>) {
     for s in block.iter_mut() {
         for b in s.blocks_mut() {
-            fold_cells_in(b, uses, vars);
+            fold_cells_in(b, uses);
         }
     }
     let cells = cells(block);
@@ -75,7 +75,6 @@ fn fold_cells_in(block: &mut Block, uses: &HashMap<Var, usize>, vars: &[crate::i
         }
         i += 1;
     }
-    let _ = vars;
     // `let y_1 = e; y = y_1;` → `y = e;`
     let mut i = 0;
     while i + 1 < block.len() {

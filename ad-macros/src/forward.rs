@@ -280,7 +280,6 @@ impl Forward<'_> {
             func: companion(func, "jvp"),
             args: full,
         };
-        let outs: Vec<Var> = vars.iter().flatten().copied().collect();
         // A call whose value is unused (or `()`): a statement.
         if vars.iter().flatten().all(|v| !self.reads.contains(v)) {
             self.f.stmts.push(Stmt::Let {
@@ -327,7 +326,6 @@ impl Forward<'_> {
                 self.tangent[y.0 as usize] = Some(t);
             }
         }
-        let _ = outs;
     }
 
     /// An operation and its tangent.

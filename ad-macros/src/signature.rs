@@ -293,10 +293,9 @@ pub fn adjoint_type(ty: &Type) -> Type {
                 let e = &s.elem;
                 syn::parse_quote!(&mut [#e])
             }
-            other => match classify(ty) {
+            _ => match classify(ty) {
                 TypeClass::Buffer { elem: Some(w), .. } => {
                     let e = syn::Ident::new(w.name(), proc_macro2::Span::call_site());
-                    let _ = other;
                     syn::parse_quote!(&mut [#e])
                 }
                 _ => ty.clone(),
