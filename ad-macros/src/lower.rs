@@ -905,25 +905,7 @@ impl Lowerer<'_> {
                         let Value::Scalar(v) = value else {
                             return Value::Error;
                         };
-                        let Some(n) = self.scalar(len) else {
-                            return Value::Error;
-                        };
-                        self.types.fact(n, Kind::Int, len.span(), self.diag);
-                        let origin = hint.map_or(Origin::Temp, |h| Origin::User(h.to_string()));
-                        let b = self.new_buffer(origin, Kind::Unknown);
-                        if let Some(slot) = self.types.element_slot(b) {
-                            self.types.same(v, slot, len.span(), self.diag);
-                        }
-                        self.fun.stmts.push(Stmt::Let {
-                            vars: vec![Some(b)],
-                            mutable: true,
-                            expr: Expr::NewBuf {
-                                init: Box::new(Expr::Var(v)),
-                                len: Box::new(Expr::Var(n)),
-                            },
-                            span: len.span(),
-                        });
-                        Value::Buffer(b)
+                        self.filled_buffer(v, len, hint)
                     }
                 }
             }

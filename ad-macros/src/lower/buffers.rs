@@ -98,6 +98,11 @@ impl Lowerer<'_> {
         let Some(v) = self.scalar(init) else {
             return Value::Error;
         };
+        self.filled_buffer(v, len, hint)
+    }
+
+    /// A buffer of `len` copies of the value `v`.
+    pub(super) fn filled_buffer(&mut self, v: Var, len: &syn::Expr, hint: Option<&str>) -> Value {
         let Some(n) = self.scalar(len) else {
             return Value::Error;
         };
@@ -105,7 +110,7 @@ impl Lowerer<'_> {
         let origin = hint.map_or(Origin::Temp, |h| Origin::User(h.to_string()));
         let b = self.new_buffer(origin, Kind::Unknown);
         if let Some(slot) = self.element_slot(b) {
-            self.types.same(v, slot, init.span(), self.diag);
+            self.types.same(v, slot, len.span(), self.diag);
         }
         self.fun.stmts.push(Stmt::Let {
             vars: vec![Some(b)],
@@ -114,7 +119,7 @@ impl Lowerer<'_> {
                 init: Box::new(Expr::Var(v)),
                 len: Box::new(Expr::Var(n)),
             },
-            span: init.span(),
+            span: len.span(),
         });
         Value::Buffer(b)
     }
