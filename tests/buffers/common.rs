@@ -28,6 +28,11 @@
 
 #![allow(dead_code)]
 
+#[allow(dead_code)]
+#[path = "../support/numeric.rs"]
+mod numeric;
+pub use numeric::*;
+
 /// Relative tolerance against an analytic reference: rounding only.
 pub const TOL: f64 = 1e-12;
 /// Relative tolerance of anything compared with finite differences.
@@ -72,88 +77,6 @@ impl Rng {
     }
 }
 
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    assert_eq!(a.len(), b.len(), "dot of vectors of different lengths");
-    a.iter().zip(b).map(|(p, q)| p * q).sum()
-}
-
-fn norm1(a: &[f64]) -> f64 {
-    a.iter().map(|v| v.abs()).sum()
-}
-
-fn max_abs(m: &[Vec<f64>]) -> f64 {
-    m.iter().flatten().fold(0.0, |acc: f64, v| acc.max(v.abs()))
-}
-
-/// `J v` for `J` given by rows.
-pub fn mat_vec(j: &[Vec<f64>], v: &[f64]) -> Vec<f64> {
-    j.iter().map(|row| dot(row, v)).collect()
-}
-
-/// `Jᵀ w` for `J` (`m` rows of `n`) given by rows.
-pub fn mat_t_vec(j: &[Vec<f64>], w: &[f64], n: usize) -> Vec<f64> {
-    let mut out = vec![0.0; n];
-    for (row, wk) in j.iter().zip(w) {
-        for (o, r) in out.iter_mut().zip(row) {
-            *o += r * wk;
-        }
-    }
-    out
-}
-
-pub fn unit_vector(n: usize, i: usize) -> Vec<f64> {
-    let mut e = vec![0.0; n];
-    e[i] = 1.0;
-    e
-}
-
-/// Jacobian (`m` rows of `n`) of `f` at `x` by 5-point central differences, perturbing one input
-/// at a time with the step `h · max(|x_i|, 1)`.
-pub fn fd_jacobian(f: &dyn Fn(&[f64]) -> Vec<f64>, x: &[f64], h: f64) -> Vec<Vec<f64>> {
-    let m = f(x).len();
-    let mut jac = vec![vec![0.0; x.len()]; m];
-    let mut p = x.to_vec();
-    for i in 0..x.len() {
-        let hi = h * x[i].abs().max(1.0);
-        let mut at = |t: f64| {
-            p[i] = x[i] + t;
-            let y = f(&p);
-            p[i] = x[i];
-            y
-        };
-        let (m2, m1, p1, p2) = (at(-2.0 * hi), at(-hi), at(hi), at(2.0 * hi));
-        for k in 0..m {
-            jac[k][i] = (m2[k] - 8.0 * m1[k] + 8.0 * p1[k] - p2[k]) / (12.0 * hi);
-        }
-    }
-    jac
-}
-
-/// `|a - b| <= rtol · max(|a|, |b|) + atol`; NaN is close to nothing.
-pub fn close(a: f64, b: f64, rtol: f64, atol: f64) -> bool {
-    a == b || (a - b).abs() <= rtol * a.abs().max(b.abs()) + atol
-}
-
-#[track_caller]
-pub fn assert_close(what: &str, actual: f64, expected: f64, rtol: f64) {
-    assert!(
-        close(actual, expected, rtol, 0.0),
-        "{what}: got {actual:e}, expected {expected:e} (rtol {rtol:e})"
-    );
-}
-
-#[track_caller]
-pub fn assert_all_close(what: &str, actual: &[f64], expected: &[f64], rtol: f64, atol: f64) {
-    assert_eq!(actual.len(), expected.len(), "{what}: lengths differ");
-    for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
-        assert!(
-            close(*a, *e, rtol, atol),
-            "{what}[{i}]: got {a:e}, expected {e:e} (rtol {rtol:e}, atol {atol:e})\n  \
-             got:      {actual:?}\n  expected: {expected:?}"
-        );
-    }
-}
-
 /// The derivative code must compute exactly the primal's value.
 #[track_caller]
 pub fn assert_same_bits(what: &str, actual: &[f64], expected: &[f64]) {
@@ -164,19 +87,6 @@ pub fn assert_same_bits(what: &str, actual: &[f64], expected: &[f64]) {
             "{what}[{i}]: {a:e} is not the primal's {e:e}\n  got: {actual:?}\n  primal: {expected:?}"
         );
     }
-}
-
-/// `⟨w, J v⟩ = ⟨Jᵀ w, v⟩` up to rounding relative to the size of the terms summed.
-#[track_caller]
-pub fn assert_dot_test(what: &str, v: &[f64], jv: &[f64], w: &[f64], jtw: &[f64]) {
-    let lhs = dot(w, jv);
-    let rhs = dot(jtw, v);
-    let scale: f64 = w.iter().zip(jv).map(|(a, b)| (a * b).abs()).sum::<f64>()
-        + jtw.iter().zip(v).map(|(a, b)| (a * b).abs()).sum::<f64>();
-    assert!(
-        (lhs - rhs).abs() <= TOL * scale + f64::MIN_POSITIVE,
-        "{what}: dot-product test: <w, J v> = {lhs:e} but <J^T w, v> = {rhs:e}"
-    );
 }
 
 type Primal = Box<dyn Fn(&[f64]) -> Vec<f64>>;
@@ -307,7 +217,7 @@ impl Case {
         };
 
         // Forward mode along every basis direction and two random ones.
-        let mut directions: Vec<Vec<f64>> = (0..n).map(|i| unit_vector(n, i)).collect();
+        let mut directions: Vec<Vec<f64>> = (0..n).map(|i| basis(n, i)).collect();
         directions.push(rng.vec(n));
         directions.push(rng.vec(n));
         for v in &directions {
@@ -323,7 +233,7 @@ impl Case {
         }
 
         // Reverse mode for every basis cotangent and two random ones, into a zeroed buffer.
-        let mut seeds: Vec<Vec<f64>> = (0..m).map(|k| unit_vector(m, k)).collect();
+        let mut seeds: Vec<Vec<f64>> = (0..m).map(|k| basis(m, k)).collect();
         seeds.push(rng.vec(m));
         seeds.push(rng.vec(m));
         for w in &seeds {
@@ -333,7 +243,7 @@ impl Case {
             assert_all_close(
                 &format!("{at}: f_vjp with cotangent {w:?}"),
                 &g,
-                &mat_t_vec(&reference, w, n),
+                &mat_t_vec(&reference, w),
                 rtol,
                 rtol * jscale * norm1(w),
             );
@@ -380,7 +290,7 @@ impl Case {
             let (_, jv) = (self.jvp)(x, &v);
             let mut jtw = vec![0.0; n];
             (self.vjp)(x, &w, &mut jtw);
-            assert_dot_test(&at, &v, &jv, &w, &jtw);
+            assert_dot_test(&at, &v, &jv, &w, &jtw, TOL);
         }
     }
 }
@@ -553,7 +463,14 @@ mod self_tests {
     #[test]
     #[should_panic(expected = "dot-product test")]
     fn inconsistent_modes_fail_the_dot_test() {
-        assert_dot_test("inconsistent", &[1.0, 2.0], &[3.0], &[1.0], &[1.0, 1.5]);
+        assert_dot_test(
+            "inconsistent",
+            &[1.0, 2.0],
+            &[3.0],
+            &[1.0],
+            &[1.0, 1.5],
+            TOL,
+        );
     }
 
     #[test]

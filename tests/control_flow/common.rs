@@ -21,6 +21,11 @@
 
 #![allow(dead_code)]
 
+#[allow(dead_code)]
+#[path = "../support/numeric.rs"]
+mod numeric;
+pub use numeric::*;
+
 /// Relative tolerance of the derivatives against an analytic reference (rounding only).
 pub const TOL: f64 = 1e-12;
 /// Relative tolerance of anything compared with finite differences.
@@ -67,95 +72,6 @@ impl Rng {
     }
 }
 
-/// The 5-point central difference `(f(x-2h) - 8 f(x-h) + 8 f(x+h) - f(x+2h)) / 12h`, error `O(h⁴)`.
-pub fn central_difference(f: impl Fn(f64) -> f64, x: f64, h: f64) -> f64 {
-    (f(x - 2.0 * h) - 8.0 * f(x - h) + 8.0 * f(x + h) - f(x + 2.0 * h)) / (12.0 * h)
-}
-
-/// Jacobian (`m` rows of `n`) of `f` at `x` by 5-point central differences; column `i` uses the
-/// step `h · max(|x_i|, 1)`.
-pub fn fd_jacobian(f: &dyn Fn(&[f64]) -> Vec<f64>, x: &[f64], h: f64) -> Vec<Vec<f64>> {
-    let m = f(x).len();
-    let mut jac = vec![vec![0.0; x.len()]; m];
-    for i in 0..x.len() {
-        let hi = h * x[i].abs().max(1.0);
-        let column = central_difference_vec(
-            |t| {
-                let mut p = x.to_vec();
-                p[i] += t;
-                f(&p)
-            },
-            hi,
-        );
-        for (row, c) in jac.iter_mut().zip(column) {
-            row[i] = c;
-        }
-    }
-    jac
-}
-
-fn central_difference_vec(f: impl Fn(f64) -> Vec<f64>, h: f64) -> Vec<f64> {
-    let (a, b, c, d) = (f(-2.0 * h), f(-h), f(h), f(2.0 * h));
-    (0..a.len())
-        .map(|k| (a[k] - 8.0 * b[k] + 8.0 * c[k] - d[k]) / (12.0 * h))
-        .collect()
-}
-
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    assert_eq!(a.len(), b.len(), "dot: length mismatch");
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-fn norm1(a: &[f64]) -> f64 {
-    a.iter().map(|x| x.abs()).sum()
-}
-
-fn max_abs(j: &[Vec<f64>]) -> f64 {
-    j.iter().flatten().fold(0.0, |m: f64, x| m.max(x.abs()))
-}
-
-fn mat_vec(j: &[Vec<f64>], v: &[f64]) -> Vec<f64> {
-    j.iter().map(|row| dot(row, v)).collect()
-}
-
-fn mat_t_vec(j: &[Vec<f64>], w: &[f64]) -> Vec<f64> {
-    let n = j.first().map_or(0, Vec::len);
-    (0..n)
-        .map(|i| j.iter().zip(w).map(|(row, wk)| row[i] * wk).sum())
-        .collect()
-}
-
-fn basis(n: usize, i: usize) -> Vec<f64> {
-    (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()
-}
-
-/// `|a - b| <= rtol · max(|a|, |b|) + atol`; NaN is never close to anything.
-pub fn close(a: f64, b: f64, rtol: f64, atol: f64) -> bool {
-    a == b || (a - b).abs() <= rtol * a.abs().max(b.abs()) + atol
-}
-
-#[track_caller]
-pub fn assert_close(what: &str, actual: f64, expected: f64, rtol: f64) {
-    assert!(
-        close(actual, expected, rtol, 0.0),
-        "{what}: got {actual:e}, expected {expected:e} (diff {:e}, rtol {rtol:e})",
-        (actual - expected).abs()
-    );
-}
-
-#[track_caller]
-fn assert_all_close(what: &str, actual: &[f64], expected: &[f64], rtol: f64, atol: f64) {
-    assert_eq!(actual.len(), expected.len(), "{what}: length mismatch");
-    for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
-        assert!(
-            close(*a, *e, rtol, atol),
-            "{what}[{i}]: got {a:e}, expected {e:e} (diff {:e}, rtol {rtol:e}, atol {atol:e})\n  \
-             actual:   {actual:?}\n  expected: {expected:?}",
-            (a - e).abs()
-        );
-    }
-}
-
 /// Bit-for-bit equality: a derivative function must return exactly the primal's value.
 #[track_caller]
 fn assert_same_bits(what: &str, actual: &[f64], expected: &[f64]) {
@@ -174,21 +90,6 @@ pub fn assert_finite(what: &str, values: &[f64]) {
     assert!(
         values.iter().all(|v| v.is_finite()),
         "{what}: not finite: {values:?}"
-    );
-}
-
-/// `⟨w, J v⟩` from forward mode equals `⟨Jᵀ w, v⟩` from reverse mode, up to rounding measured
-/// against the magnitude of the terms summed.
-#[track_caller]
-pub fn assert_dot_test(what: &str, v: &[f64], jv: &[f64], w: &[f64], jtw: &[f64], tol: f64) {
-    let lhs = dot(w, jv);
-    let rhs = dot(jtw, v);
-    let scale: f64 = w.iter().zip(jv).map(|(a, b)| (a * b).abs()).sum::<f64>()
-        + jtw.iter().zip(v).map(|(a, b)| (a * b).abs()).sum::<f64>();
-    assert!(
-        (lhs - rhs).abs() <= tol * scale,
-        "{what}: dot-product test: <w, J v> = {lhs:e}, <J^T w, v> = {rhs:e} (diff {:e}, scale {scale:e})",
-        (lhs - rhs).abs()
     );
 }
 
