@@ -362,6 +362,11 @@ impl Forward<'_> {
             });
             Some(t)
         };
+        // A primitive: its rule gives the value and the partials.
+        if let Some((name, args, floats)) = primitives::rule_of(expr, *span) {
+            rule(f, tangent, &outs, &name, &args, floats, *span);
+            return;
+        }
         let result: Option<Var> = match expr {
             // An element of a buffer: the same element of its tangent.
             Expr::Load { buf, index } => {
@@ -451,36 +456,12 @@ impl Forward<'_> {
                     _ => None,
                 }
             }
-            Expr::Binary(BinOp::Rem, a, b) => {
-                let name = syn::Ident::new(primitives::REM.name, *span);
-                rule(
-                    f,
-                    tangent,
-                    &outs,
-                    &name,
-                    &[(**a).clone(), (**b).clone()],
-                    2,
-                    *span,
-                );
-                None
-            }
-            Expr::Method {
-                name,
-                recv: Ty::Float(_),
-                args,
-            } => {
-                let floats = primitives::lookup(&name.to_string()).map_or(0, |p| p.floats);
-                rule(f, tangent, &outs, name, args, floats, *span);
-                None
-            }
             _ => {
                 f.stmts.push(stmt.clone());
                 None
             }
         };
-        if !matches!(expr, Expr::Method { .. } | Expr::Binary(BinOp::Rem, ..)) {
-            tangent[y.0 as usize] = result;
-        }
+        tangent[y.0 as usize] = result;
     }
 }
 

@@ -75,6 +75,28 @@ pub fn lookup(name: &str) -> Option<Primitive> {
 /// The rule the `%` operator on floats uses.
 pub const REM: Primitive = p("rem", 2, 0, 1);
 
+/// The runtime rule that differentiates `expr`, if it is a float primitive (a float method, or
+/// `%` on floats): the rule's name, its arguments, and how many of them are floats.
+pub fn rule_of(
+    expr: &crate::ir::Expr,
+    span: proc_macro2::Span,
+) -> Option<(syn::Ident, Vec<crate::ir::Expr>, usize)> {
+    use crate::ir::{BinOp, Expr, Ty};
+    match expr {
+        Expr::Method {
+            name,
+            recv: Ty::Float(_),
+            args,
+        } => lookup(&name.to_string()).map(|p| (name.clone(), args.clone(), p.floats)),
+        Expr::Binary(BinOp::Rem, a, b) => Some((
+            syn::Ident::new(REM.name, span),
+            vec![(**a).clone(), (**b).clone()],
+            REM.floats,
+        )),
+        _ => None,
+    }
+}
+
 /// Methods that integers also have, with the integer meaning; evaluated as constants.
 pub fn is_int_method(name: &str) -> bool {
     matches!(name, "abs" | "signum" | "min" | "max" | "clamp" | "pow")

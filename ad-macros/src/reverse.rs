@@ -952,20 +952,7 @@ impl Reverse {
             fwd.push(stmt.clone());
             return;
         }
-        let rule = match expr {
-            Expr::Method {
-                name,
-                recv: Ty::Float(_),
-                args,
-            } => primitives::lookup(&name.to_string())
-                .map(|p| (name.clone(), args.clone(), p.floats)),
-            Expr::Binary(BinOp::Rem, a, b) => Some((
-                syn::Ident::new(primitives::REM.name, *span),
-                vec![(**a).clone(), (**b).clone()],
-                2,
-            )),
-            _ => None,
-        };
+        let rule = primitives::rule_of(expr, *span);
         if let Some((name, args, floats)) = rule {
             // let (y.., dy_da..) = rule(args);  then  a_bar += dy_da * y_bar
             let mut pattern: Vec<Option<Var>> = outs.iter().copied().map(Some).collect();
