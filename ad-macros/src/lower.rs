@@ -1242,13 +1242,7 @@ impl Lowerer<'_> {
                 let outs: Vec<Var> = (0..n)
                     .map(|_| self.new_var(Origin::Temp, Kind::Unknown))
                     .collect();
-                self.fun.stmts.push(Stmt::Let {
-                    vars: outs.iter().copied().map(Some).collect(),
-                    mutable: false,
-                    expr,
-                    span,
-                });
-                Value::Tuple(outs.into_iter().map(Value::Scalar).collect())
+                self.define_tuple(outs, expr, span)
             }
             None => Value::Scalar(self.define(hint, Kind::Unknown, expr, span)),
         }
@@ -1367,6 +1361,11 @@ impl Lowerer<'_> {
                 v
             })
             .collect();
+        self.define_tuple(outs, expr, span)
+    }
+
+    /// `let (a, b, ..) = expr;`: several values defined at once (`sin_cos`, a call).
+    fn define_tuple(&mut self, outs: Vec<Var>, expr: Expr, span: Span) -> Value {
         self.fun.stmts.push(Stmt::Let {
             vars: outs.iter().copied().map(Some).collect(),
             mutable: false,
