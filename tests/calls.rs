@@ -285,3 +285,221 @@ fn methods_with_self_as_a_constant() {
         assert!(close(g[k], dk) && close(d, dk), "{k}: {} {d} {dk}", g[k]);
     }
 }
+
+/// The right-hand side of y' = f(y): written into `out`, without reading it.
+#[differentiate(forward, reverse)]
+fn decay_rhs(k: f64, y: &[f64], out: &mut [f64]) {
+    out[0] = -k * y[0];
+    for i in 1..y.len() {
+        out[i] = k * y[i - 1] - 0.5 * y[i] * y[i];
+    }
+}
+
+/// Classic RK4: the state `y` and the stages are overwritten every step and passed to calls
+/// that write into buffers; reverse mode must give each `decay_rhs_vjp` the buffers as they
+/// were at its call.
+#[differentiate(forward, reverse)]
+fn rk4_last(k: f64, y0: &[f64], steps: usize) -> f64 {
+    let n = y0.len();
+    let h = 1.0 / steps as f64;
+    let mut y = y0.to_vec();
+    let mut k1 = vec![0.0; n];
+    let mut k2 = vec![0.0; n];
+    let mut k3 = vec![0.0; n];
+    let mut k4 = vec![0.0; n];
+    let mut tmp = vec![0.0; n];
+    for _ in 0..steps {
+        decay_rhs(k, &y, &mut k1);
+        for i in 0..n {
+            tmp[i] = y[i] + 0.5 * h * k1[i];
+        }
+        decay_rhs(k, &tmp, &mut k2);
+        for i in 0..n {
+            tmp[i] = y[i] + 0.5 * h * k2[i];
+        }
+        decay_rhs(k, &tmp, &mut k3);
+        for i in 0..n {
+            tmp[i] = y[i] + h * k3[i];
+        }
+        decay_rhs(k, &tmp, &mut k4);
+        for i in 0..n {
+            y[i] += h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
+        }
+    }
+    y[n - 1]
+}
+
+#[test]
+fn reverse_calls_that_write_into_buffers() {
+    let y0 = [1.0, 0.5, -0.3, 0.2];
+    let k = 0.7;
+    let mut gy = [0.0; 4];
+    let (v, gk) = rk4_last_vjp(k, &y0, &mut gy, 20, 1.0);
+    assert_eq!(v, rk4_last(k, &y0, 20));
+    assert!(close(gk, fd(|k| rk4_last(k, &y0, 20), k)), "{gk}");
+    let (_, dk) = rk4_last_jvp(k, 1.0, &y0, &[0.0; 4], 20);
+    assert!(close(gk, dk));
+    for j in 0..4 {
+        let want = fd(
+            |v| {
+                let mut y = y0;
+                y[j] = v;
+                rk4_last(k, &y, 20)
+            },
+            y0[j],
+        );
+        assert!(close(gy[j], want), "{j}: {} vs {want}", gy[j]);
+        let mut e = [0.0; 4];
+        e[j] = 1.0;
+        let (_, d) = rk4_last_jvp(k, 0.0, &y0, &e, 20);
+        assert!(close(d, gy[j]));
+    }
+}
+
+/// The determinant by expansion along successive rows; `used` marks the columns taken by the
+/// rows above and is changed and put back around each recursive call.
+#[differentiate(forward, reverse)]
+fn minor_det(a: &[f64], ell: usize, row: usize, used: &mut [usize]) -> f64 {
+    if row == ell {
+        return 1.0;
+    }
+    let mut sign = 1.0;
+    let mut total = 0.0;
+    for j in 0..ell {
+        if used[j] == 0 {
+            used[j] = 1;
+            total += sign * a[row * ell + j] * minor_det(a, ell, row + 1, used);
+            used[j] = 0;
+            sign = -sign;
+        }
+    }
+    total
+}
+
+#[test]
+fn recursion_with_a_mutated_index_buffer() {
+    let a = [2.0, -1.0, 0.5, 0.3, 1.5, -0.7, 1.1, 0.4, 3.0];
+    let mut used = [0; 3];
+    let mut ga = [0.0; 9];
+    let det = minor_det_vjp(&a, &mut ga, 3, 0, &mut used, 1.0);
+    assert_eq!(used, [0; 3]);
+    assert!(close(det, minor_det(&a, 3, 0, &mut used)));
+    // ∂det/∂a_ij is the cofactor C_ij.
+    let m = |i: usize, j: usize| a[3 * (i % 3) + j % 3];
+    for i in 0..3 {
+        for j in 0..3 {
+            let cofactor = m(i + 1, j + 1) * m(i + 2, j + 2) - m(i + 1, j + 2) * m(i + 2, j + 1);
+            assert!(close(ga[3 * i + j], cofactor), "{i}{j}");
+            let mut e = [0.0; 9];
+            e[3 * i + j] = 1.0;
+            let (_, d) = minor_det_jvp(&a, &e, 3, 0, &mut used);
+            assert!(close(d, ga[3 * i + j]));
+        }
+    }
+}
+
+/// An in-out parameter passed on to a call, twice, with a read in between.
+#[differentiate(forward, reverse)]
+fn twice_rhs(k: f64, y: &[f64], out: &mut [f64]) -> f64 {
+    decay_rhs(k, y, out);
+    let first = out[0];
+    let z = out.to_vec();
+    decay_rhs(k, &z, out);
+    first * out[1]
+}
+
+#[test]
+fn in_out_parameter_passed_to_calls() {
+    let y = [0.8, -0.4, 0.6];
+    let k = 1.3;
+    let f = |k: f64, y: &[f64]| twice_rhs(k, y, &mut [0.0; 3]);
+    let mut out = [0.0; 3];
+    let mut out_bar = [0.0; 3];
+    let mut gy = [0.0; 3];
+    let (v, gk) = twice_rhs_vjp(k, &y, &mut gy, &mut out, &mut out_bar, 1.0);
+    let mut want_out = [0.0; 3];
+    assert_eq!(v, twice_rhs(k, &y, &mut want_out));
+    assert_eq!(
+        out, want_out,
+        "the in-out parameter holds the primal's result"
+    );
+    assert!(close(gk, fd(|k| f(k, &y), k)), "{gk}");
+    for j in 0..3 {
+        let want = fd(
+            |v| {
+                let mut y2 = y;
+                y2[j] = v;
+                f(k, &y2)
+            },
+            y[j],
+        );
+        assert!(close(gy[j], want), "{j}: {} vs {want}", gy[j]);
+    }
+}
+
+/// A dot product of equal-length slices, called on sub-slices.
+#[differentiate(forward, reverse)]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..a.len() {
+        s += a[i] * b[i];
+    }
+    s
+}
+
+/// Writes `scale * x` into `out`.
+#[differentiate(forward, reverse)]
+fn scaled(scale: f64, x: &[f64], out: &mut [f64]) {
+    for i in 0..x.len() {
+        out[i] = scale * x[i];
+    }
+}
+
+/// Rows of a row-major matrix as sub-slices, read and written through calls.
+#[differentiate(forward, reverse)]
+fn rows(m: &[f64], v: &[f64], d: usize) -> f64 {
+    let n = m.len() / d;
+    let mut out = vec![0.0; m.len()];
+    let mut total = 0.0;
+    for r in 0..n {
+        total += dot(&m[r * d..(r + 1) * d], v);
+        scaled(total, &m[r * d..(r + 1) * d], &mut out[r * d..(r + 1) * d]);
+    }
+    total * dot(&out[..d], &out[d..2 * d])
+}
+
+#[test]
+fn sub_slices_passed_to_calls() {
+    let m = [0.3, -1.2, 0.8, 0.5, 1.1, -0.4, 0.9, 0.2, -0.7];
+    let v = [0.6, -0.1, 1.4];
+    let mut gm = [0.0; 9];
+    let mut gv = [0.0; 3];
+    let value = rows_vjp(&m, &mut gm, &v, &mut gv, 3, 1.0);
+    assert_eq!(value, rows(&m, &v, 3));
+    for j in 0..9 {
+        let want = fd(
+            |x| {
+                let mut m2 = m;
+                m2[j] = x;
+                rows(&m2, &v, 3)
+            },
+            m[j],
+        );
+        assert!(close(gm[j], want), "m{j}: {} vs {want}", gm[j]);
+        let mut e = [0.0; 9];
+        e[j] = 1.0;
+        let (_, d) = rows_jvp(&m, &e, &v, &[0.0; 3], 3);
+        assert!(close(d, gm[j]));
+    }
+    for j in 0..3 {
+        let want = fd(
+            |x| {
+                let mut v2 = v;
+                v2[j] = x;
+                rows(&m, &v2, 3)
+            },
+            v[j],
+        );
+        assert!(close(gv[j], want), "v{j}: {} vs {want}", gv[j]);
+    }
+}

@@ -80,7 +80,10 @@ pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnos
             // A call writes into the buffers it gets mutably.
             if let Expr::Call { args, .. } = expr {
                 for a in args {
-                    if let Expr::Ref { buf, mutable: true } = a {
+                    if let Expr::Ref {
+                        buf, mutable: true, ..
+                    } = a
+                    {
                         for d in dependencies(f, expr) {
                             edges[d.0 as usize].push(*buf);
                         }

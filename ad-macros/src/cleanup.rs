@@ -563,6 +563,12 @@ impl Liveness {
                     live.insert(v);
                 });
             }
+            Stmt::Restore { tape, place } => {
+                live.insert(*tape);
+                place.visit_vars(&mut |v| {
+                    live.insert(v);
+                });
+            }
             Stmt::Reserve { tape, iter } => {
                 live.insert(*tape);
                 iter.visit_vars(&mut |v| {
@@ -650,6 +656,13 @@ fn fix_mutability(f: &mut Function) {
         | Stmt::Reserve { tape: var, .. } => {
             assigned.insert(*var);
         }
+        Stmt::Restore {
+            tape,
+            place: Expr::Ref { buf, .. },
+        } => {
+            assigned.insert(*tape);
+            assigned.insert(*buf);
+        }
         Stmt::Let {
             expr: Expr::Pop(t), ..
         } => {
@@ -660,7 +673,10 @@ fn fix_mutability(f: &mut Function) {
             ..
         } => {
             for a in args {
-                if let Expr::Ref { buf, mutable: true } = a {
+                if let Expr::Ref {
+                    buf, mutable: true, ..
+                } = a
+                {
                     assigned.insert(*buf);
                 }
             }

@@ -310,10 +310,36 @@ impl Emitter<'_> {
                 );
                 quote!(assert!(#an.len() == #bn.len(), #message, #an.len(), #bn.len());)
             }
+            // A buffer is recorded and restored whole; a `&mut f64` parameter as one value.
             Stmt::Push { tape, value } => {
                 let t = self.var(*tape);
-                let v = self.expr(value, 0);
-                quote!(#t.push(#v);)
+                match value {
+                    Expr::Ref { buf, .. } if self.scalar_ref(*buf) => {
+                        let b = self.var(*buf);
+                        quote!(#t.push(*#b);)
+                    }
+                    Expr::Ref { .. } => {
+                        let v = self.expr(value, 0);
+                        quote!(#t.push_slice(#v);)
+                    }
+                    _ => {
+                        let v = self.expr(value, 0);
+                        quote!(#t.push(#v);)
+                    }
+                }
+            }
+            Stmt::Restore { tape, place } => {
+                let t = self.var(*tape);
+                match place {
+                    Expr::Ref { buf, .. } if self.scalar_ref(*buf) => {
+                        let b = self.var(*buf);
+                        quote!(*#b = #t.pop();)
+                    }
+                    _ => {
+                        let p = self.expr(place, 0);
+                        quote!(#t.pop_into(#p);)
+                    }
+                }
             }
             Stmt::Reserve { tape, iter } => {
                 let t = self.var(*tape);
@@ -434,7 +460,20 @@ impl Emitter<'_> {
                 let i = self.expr(index, 0);
                 quote!(#b[#i])
             }
-            Expr::Ref { buf, mutable } => {
+            Expr::Ref {
+                buf,
+                mutable,
+                range: Some(r),
+            } => {
+                let b = self.var(*buf);
+                let (start, end) = (self.expr(&r.0, 0), self.expr(&r.1, 0));
+                if *mutable {
+                    quote!(&mut #b[#start..#end])
+                } else {
+                    quote!(&#b[#start..#end])
+                }
+            }
+            Expr::Ref { buf, mutable, .. } => {
                 let b = self.var(*buf);
                 // Parameters are references already; locals are borrowed.
                 let is_param = self.f.params.iter().any(|p| p.var == *buf);

@@ -97,9 +97,6 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         };
         out.extend(emit::function(&jvp, &header, &user_idents));
     }
-    if options.reverse && !reverse_calls_supported(primal, diag) {
-        return out;
-    }
     if options.reverse {
         let Some(output) = &signature.output else {
             return out;
@@ -120,38 +117,4 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         out.extend(emit::function(&vjp, &header, &user_idents));
     }
     out
-}
-
-/// Reverse mode calls the callee's `_vjp` in the adjoint sweep with the buffers the call got,
-/// so those must still hold what they held at the call: it rejects calls that write into a
-/// buffer, and buffers written elsewhere in the function.
-fn reverse_calls_supported(primal: &crate::ir::Function, diag: &mut Diagnostics) -> bool {
-    use crate::ir::{Expr, Stmt};
-    let written = crate::ir::cells(&primal.stmts);
-    let before = diag.count();
-    crate::ir::walk(&primal.stmts, &mut |s| {
-        if let Stmt::Let {
-            expr: Expr::Call { args, .. },
-            span,
-            ..
-        } = s
-        {
-            for a in args {
-                match a {
-                    Expr::Ref { mutable: true, .. } => diag.error_at(
-                        *span,
-                        "reverse mode does not support calls that write into a buffer yet; use \
-                         `#[differentiate(forward)]` for this function, or inline the callee",
-                    ),
-                    Expr::Ref { buf, .. } if written.contains(buf) => diag.error_at(
-                        *span,
-                        "reverse mode can pass to a call only buffers the function does not \
-                         write; copy the buffer (`.to_vec()`) before the call",
-                    ),
-                    _ => {}
-                }
-            }
-        }
-    });
-    diag.count() == before
 }

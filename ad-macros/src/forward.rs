@@ -248,9 +248,11 @@ impl Forward<'_> {
                 Expr::Var(v) if matches!(self.primal.ty(*v), Ty::Float(_)) => {
                     full.push(self.td(a).unwrap_or(Expr::Zero))
                 }
-                Expr::Ref { buf, mutable }
-                    if matches!(self.primal.ty(*buf), Ty::Buffer(Some(_))) =>
-                {
+                Expr::Ref {
+                    buf,
+                    mutable,
+                    range,
+                } if matches!(self.primal.ty(*buf), Ty::Buffer(Some(_))) => {
                     let tangent = match self.tangent[buf.0 as usize] {
                         Some(t) => t,
                         None => {
@@ -271,6 +273,7 @@ impl Forward<'_> {
                     full.push(Expr::Ref {
                         buf: tangent,
                         mutable: *mutable,
+                        range: range.clone(),
                     });
                 }
                 _ => {}

@@ -169,10 +169,12 @@ pub enum Expr {
     SelfValue,
     Member(Box<Expr>, syn::Member),
     Borrow(Box<Expr>),
-    /// A buffer passed to a call: `&v` / `&mut v` for a local buffer, the name for a parameter.
+    /// A buffer passed to a call: `&v` / `&mut v` for a local buffer, the name for a parameter;
+    /// `&v[start..end]` for a sub-slice.
     Ref {
         buf: Var,
         mutable: bool,
+        range: Option<Box<(Expr, Expr)>>,
     },
     /// `vec![init; len]`
     NewBuf {
@@ -325,10 +327,16 @@ pub enum Stmt {
         a: Var,
         b: Var,
     },
-    /// `tape.push(value);`
+    /// `tape.push(value);`, or `tape.push_slice(buf);` when `value` is a buffer reference.
     Push {
         tape: Var,
         value: Expr,
+    },
+    /// `tape.pop_into(place);`: puts back contents a `push_slice` recorded; `place` is a
+    /// mutable `Expr::Ref`.
+    Restore {
+        tape: Var,
+        place: Expr,
     },
     /// `tape.reserve(iter.size_hint().0);` before a `for` loop that records.
     Reserve {
@@ -386,7 +394,14 @@ impl Expr {
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
             Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::SelfValue => {}
             Expr::Member(a, _) | Expr::Borrow(a) => a.visit_vars(f),
-            Expr::Pop(t) | Expr::Len(t) | Expr::Ref { buf: t, .. } => f(*t),
+            Expr::Pop(t) | Expr::Len(t) => f(*t),
+            Expr::Ref { buf, range, .. } => {
+                f(*buf);
+                if let Some(r) = range {
+                    r.0.visit_vars(f);
+                    r.1.visit_vars(f);
+                }
+            }
             Expr::Load { buf, index } => {
                 f(*buf);
                 index.visit_vars(f);
@@ -428,12 +443,14 @@ impl Expr {
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
             Expr::SelfValue => {}
             Expr::Member(a, _) | Expr::Borrow(a) => a.map_vars(f),
-            Expr::Bool(_)
-            | Expr::Usize(_)
-            | Expr::NewTape
-            | Expr::Pop(_)
-            | Expr::Len(_)
-            | Expr::Ref { .. } => {}
+            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::Pop(_) | Expr::Len(_) => {}
+            // The buffer is a place; only the bounds of a sub-slice are values.
+            Expr::Ref { range, .. } => {
+                if let Some(r) = range {
+                    r.0.map_vars(f);
+                    r.1.map_vars(f);
+                }
+            }
             // The buffer of a load is a place, not a value: only its index is rewritten.
             Expr::Load { index, .. } => index.map_vars(f),
             Expr::NewBuf { init, len } => {
@@ -524,6 +541,10 @@ impl Stmt {
                 f(*tape);
                 iter.visit_vars(f)
             }
+            Stmt::Restore { tape, place } => {
+                f(*tape);
+                place.visit_vars(f)
+            }
             Stmt::Declare { .. } | Stmt::Item(_) | Stmt::Break(_) | Stmt::Continue(_) => {}
         }
     }
@@ -611,7 +632,10 @@ pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
             ..
         } => {
             for a in args {
-                if let Expr::Ref { buf, mutable: true } = a {
+                if let Expr::Ref {
+                    buf, mutable: true, ..
+                } = a
+                {
                     out.insert(*buf);
                 }
             }

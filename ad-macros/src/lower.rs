@@ -1227,7 +1227,10 @@ impl Lowerer<'_> {
             }
         }
         for a in &args {
-            if let Expr::Ref { buf, mutable: true } = a {
+            if let Expr::Ref {
+                buf, mutable: true, ..
+            } = a
+            {
                 self.element_loads.retain(|(b, _), _| b != buf);
             }
         }
@@ -1262,18 +1265,67 @@ impl Lowerer<'_> {
             {
                 // A `&mut` parameter passed on by name is passed mutably.
                 let mutable = mutable || self.inout.contains(&b);
-                return Some(Expr::Ref { buf: b, mutable });
+                return Some(Expr::Ref {
+                    buf: b,
+                    mutable,
+                    range: None,
+                });
+            }
+        }
+        if let (syn::Expr::Reference(_), syn::Expr::Index(ix)) = (a, inner) {
+            if let syn::Expr::Range(r) = &*ix.index {
+                return self.sub_slice(&ix.expr, r, mutable);
             }
         }
         if matches!(a, syn::Expr::Reference(_)) {
             self.diag.error(
                 a,
-                "only buffers and numbers can be passed to a call; sub-slices (`&x[a..b]`) and \
-                 other references are not supported yet",
+                "only buffers, sub-slices (`&x[a..b]`) and numbers (by value) can be passed to a \
+                 call",
             );
             return None;
         }
         self.scalar(a).map(Expr::Var)
+    }
+
+    /// `&x[a..b]`, `&mut x[a..]`, `&x[..b]`: a sub-slice of a buffer passed to a call.
+    fn sub_slice(&mut self, base: &syn::Expr, r: &syn::ExprRange, mutable: bool) -> Option<Expr> {
+        let buf = match base {
+            syn::Expr::Path(p) => p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.unraw_string())),
+            _ => None,
+        };
+        let Some(Value::Buffer(buf)) = buf else {
+            self.diag.error(
+                base,
+                "only a sub-slice of a buffer named by a variable can be passed to a call",
+            );
+            return None;
+        };
+        if matches!(r.limits, syn::RangeLimits::Closed(_)) {
+            self.diag.error(
+                r,
+                "write the sub-slice with `a..b` (an exclusive end), not `a..=b`",
+            );
+            return None;
+        }
+        let mut bound = |e: &Option<Box<syn::Expr>>, default: Expr| match e {
+            Some(e) => {
+                let i = self.scalar(e)?;
+                self.types.fact(i, Kind::Int, e.span(), self.diag);
+                Some(Expr::Var(i))
+            }
+            None => Some(default),
+        };
+        let start = bound(&r.start, Expr::Usize(0))?;
+        let end = bound(&r.end, Expr::Len(buf))?;
+        Some(Expr::Ref {
+            buf,
+            mutable: mutable || self.inout.contains(&buf),
+            range: Some(Box::new((start, end))),
+        })
     }
 
     /// A method of the scalar types, called as `recv.name(args)` or `f64::name(recv, args)`.

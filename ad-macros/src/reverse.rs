@@ -69,11 +69,26 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         });
     }
     let mut stored = HashSet::new();
-    crate::ir::walk(&p.stmts, &mut |s| {
-        if let Stmt::Store { buf, .. } = s {
+    crate::ir::walk(&p.stmts, &mut |s| match s {
+        Stmt::Store { buf, .. } => {
             stored.insert(*buf);
         }
+        Stmt::Let {
+            expr: Expr::Call { args, .. },
+            ..
+        } => {
+            for a in args {
+                if let Expr::Ref {
+                    buf, mutable: true, ..
+                } = a
+                {
+                    stored.insert(*buf);
+                }
+            }
+        }
+        _ => {}
     });
+    let params: Vec<Var> = p.params.iter().map(|q| q.var).collect();
     let mut r = Reverse {
         cells: cells(&p.stmts),
         act,
@@ -83,13 +98,32 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         next_loop: 1_000_000,
         stored,
         buffer_len: std::collections::HashMap::new(),
+        primal_reads: crate::ir::reads(&p.stmts, p.ret.as_ref()),
+        params: params.clone(),
+        restored_params: Vec::new(),
     };
-    let params: Vec<Var> = p.params.iter().map(|q| q.var).collect();
     let mut seeds = Vec::new();
     if let Some(ret) = &p.ret {
         r.seed(ret, Expr::Var(dout), output, &mut seeds);
     }
-    let top = r.block(&p.stmts, Some((&params, seeds)));
+    let mut top = r.block(&p.stmts, Some((&params, seeds)));
+    for buf in std::mem::take(&mut r.restored_params) {
+        let tape = r.fresh(Origin::Tape(buf), Ty::Opaque);
+        r.tapes.push(tape);
+        let place = |mutable| Expr::Ref {
+            buf,
+            mutable,
+            range: None,
+        };
+        top.fwd.push(Stmt::Push {
+            tape,
+            value: place(false),
+        });
+        top.rev.push(Stmt::Restore {
+            tape,
+            place: place(true),
+        });
+    }
     let scalars: Vec<Var> = inputs
         .iter()
         .copied()
@@ -177,6 +211,12 @@ struct Reverse {
     stored: HashSet<Var>,
     /// The length of each local buffer, to size its adjoint.
     buffer_len: std::collections::HashMap<Var, Expr>,
+    /// Variables the primal reads (a call whose value nothing reads returns `()`).
+    primal_reads: HashSet<Var>,
+    params: Vec<Var>,
+    /// `&mut` parameters that calls' buffers were put back into in the adjoint sweep: their
+    /// final contents are recorded at the end of the forward sweep and put back at the end.
+    restored_params: Vec<Var>,
 }
 
 impl Reverse {
@@ -230,6 +270,44 @@ impl Reverse {
             }
             _ => {}
         }
+    }
+
+    /// `for k in 0..buf.len() { let t = buf[k]; <body(k, t)> }`
+    fn each_element(&mut self, buf: Var, body: impl FnOnce(Var, Var) -> Stmt) -> Stmt {
+        let k = self.fresh(Origin::Temp, Ty::Int);
+        let elem = match self.f.ty(buf) {
+            Ty::Buffer(Some(f)) => Ty::Float(f),
+            _ => Ty::Int,
+        };
+        let t = self.fresh(Origin::Temp, elem);
+        let id = LoopId(self.next_loop);
+        self.next_loop += 1;
+        Stmt::Loop(Box::new(Loop {
+            id,
+            label: None,
+            kind: LoopKind::For {
+                var: k,
+                iter: Iter {
+                    start: Expr::Usize(0),
+                    end: Expr::Len(buf),
+                    inclusive: false,
+                    adaptors: Vec::new(),
+                    checkpoint: None,
+                },
+            },
+            body: vec![
+                Stmt::Let {
+                    vars: vec![Some(t)],
+                    mutable: false,
+                    expr: Expr::Load {
+                        buf,
+                        index: Box::new(Expr::Var(k)),
+                    },
+                    span: Span::call_site(),
+                },
+                body(k, t),
+            ],
+        }))
     }
 
     fn fresh(&mut self, origin: Origin, ty: Ty) -> Var {
@@ -409,6 +487,23 @@ impl Reverse {
     /// The definition of `v` if the reversed block can recompute it instead of recording it:
     /// one cheap operation (no primitive call) that reads no cell.
     fn recomputable(&self, v: Var, fwd: &Block) -> Option<Expr> {
+        // A local buffer whose contents are put back before a call reads them: allocate it
+        // again (its contents are restored from the tape).
+        let fresh_buffer = fwd.iter().find_map(|s| match s {
+            Stmt::Let {
+                vars,
+                expr: expr @ Expr::NewBuf { init, .. },
+                ..
+            } if vars.as_slice() == [Some(v)]
+                && matches!(**init, Expr::Lit(_) | Expr::Zero | Expr::Usize(_)) =>
+            {
+                Some(expr.clone())
+            }
+            _ => None,
+        });
+        if fresh_buffer.is_some() {
+            return fresh_buffer;
+        }
         if self.cells.contains(&v) {
             return None;
         }
@@ -453,41 +548,13 @@ impl Reverse {
                     // vec![x; n] with x active: x_bar += Σ b_bar[k]
                     if let (Some(x), true) = (self.active_var(init), self.act.active(*b)) {
                         let bar = self.bar(*b);
-                        let k = self.fresh(Origin::Temp, Ty::Int);
-                        let t = self.fresh(Origin::Temp, self.f.ty(x));
-                        let id = LoopId(self.next_loop);
-                        self.next_loop += 1;
                         let xbar = self.bar(x);
-                        rev.push(Stmt::Loop(Box::new(Loop {
-                            id,
-                            label: None,
-                            kind: LoopKind::For {
-                                var: k,
-                                iter: Iter {
-                                    start: Expr::Usize(0),
-                                    end: Expr::Len(bar),
-                                    inclusive: false,
-                                    adaptors: Vec::new(),
-                                    checkpoint: None,
-                                },
-                            },
-                            body: vec![
-                                Stmt::Let {
-                                    vars: vec![Some(t)],
-                                    mutable: false,
-                                    expr: Expr::Load {
-                                        buf: bar,
-                                        index: Box::new(Expr::Var(k)),
-                                    },
-                                    span: Span::call_site(),
-                                },
-                                Stmt::Assign {
-                                    var: xbar,
-                                    op: AssignOp::Add,
-                                    expr: Expr::Var(t),
-                                },
-                            ],
-                        })));
+                        let body = |_: Var, t: Var| Stmt::Assign {
+                            var: xbar,
+                            op: AssignOp::Add,
+                            expr: Expr::Var(t),
+                        };
+                        rev.push(self.each_element(bar, body));
                     }
                     return;
                 }
@@ -504,10 +571,7 @@ impl Reverse {
                 expr: Expr::Call { func, args },
                 span,
                 ..
-            } => {
-                fwd.push(stmt.clone());
-                self.call(vars, func, args, *span, rev);
-            }
+            } => self.call(stmt, vars, func, args, *span, fwd, rev),
             Stmt::Let { .. } => self.let_stmt(stmt, fwd, rev),
             Stmt::Assign {
                 var,
@@ -860,32 +924,115 @@ impl Reverse {
     /// The adjoint of `y = g(a, x, ..)`: `let r = g_vjp(a, x, x_bar, .., y_bar); a_bar += r.1;`.
     /// The callee's reverse companion takes an adjoint buffer after each float buffer (a
     /// scratch one for a constant buffer) and returns the value and the adjoint of each float.
+    /// A call whose value is discarded is taken to return `()`: its companion takes no seed
+    /// and returns only the adjoints (one bare, several as a tuple).
+    ///
+    /// `g_vjp` runs `g` again, so each buffer it gets must hold what it held at the call: a
+    /// buffer the function writes (or the call writes into) is recorded before the call and
+    /// put back before `g_vjp`.
+    #[allow(clippy::too_many_arguments)]
     fn call(
         &mut self,
+        stmt: &Stmt,
         vars: &[Option<Var>],
         func: &syn::ExprPath,
         args: &[Expr],
         span: Span,
+        fwd: &mut Block,
         rev: &mut Block,
     ) {
+        let returns_value = vars.iter().flatten().any(|v| self.primal_reads.contains(v));
         let outs: Vec<Option<Var>> = vars
             .iter()
             .map(|v| v.filter(|v| self.act.active(*v)))
             .collect();
-        if outs.iter().all(Option::is_none) {
+        let writes_active = args
+            .iter()
+            .any(|a| matches!(a, Expr::Ref { buf, mutable: true, .. } if self.act.active(*buf)));
+        let value_active = returns_value && outs.iter().any(Option::is_some);
+        if !writes_active && !value_active {
+            fwd.push(stmt.clone());
             return;
         }
+        let mut restores = Vec::new();
+        for a in args {
+            if let Expr::Ref {
+                buf,
+                mutable,
+                range,
+            } = a
+            {
+                if *mutable || self.cells.contains(buf) {
+                    let tape = self.fresh(Origin::Tape(*buf), Ty::Opaque);
+                    self.tapes.push(tape);
+                    fwd.push(Stmt::Push {
+                        tape,
+                        value: Expr::Ref {
+                            buf: *buf,
+                            mutable: false,
+                            range: range.clone(),
+                        },
+                    });
+                    restores.push(Stmt::Restore {
+                        tape,
+                        place: Expr::Ref {
+                            buf: *buf,
+                            mutable: true,
+                            range: range.clone(),
+                        },
+                    });
+                    if self.params.contains(buf) && !self.restored_params.contains(buf) {
+                        self.restored_params.push(*buf);
+                    }
+                }
+            }
+        }
+        fwd.push(stmt.clone());
+        rev.extend(restores);
         let mut full = Vec::new();
         let mut scalars = Vec::new();
+        let mut seen = HashSet::new();
+        let mut after = Vec::new();
         for a in args {
             full.push(a.clone());
             match a {
                 Expr::Var(v) if matches!(self.f.ty(*v), Ty::Float(_)) => {
                     scalars.push(Some(*v).filter(|v| self.act.active(*v)))
                 }
-                Expr::Ref { buf, .. } if matches!(self.f.ty(*buf), Ty::Buffer(Some(_))) => {
-                    let bar = if self.act.active(*buf) {
+                Expr::Ref { buf, range, .. } if matches!(self.f.ty(*buf), Ty::Buffer(Some(_))) => {
+                    let shared = !seen.insert(*buf);
+                    let bar = if self.act.active(*buf) && !shared {
                         self.bar(*buf)
+                    } else if let (true, Some(r)) = (self.act.active(*buf), range) {
+                        // A second slice of the same buffer: its adjoint goes to a scratch
+                        // buffer (two `&mut` borrows of one adjoint cannot coexist), added
+                        // into the slice after the call.
+                        let scratch = self.fresh(Origin::Adjoint(*buf), self.f.ty(*buf));
+                        let len = Expr::bin(BinOp::Sub, r.1.clone(), r.0.clone());
+                        rev.push(Stmt::Let {
+                            vars: vec![Some(scratch)],
+                            mutable: true,
+                            expr: Expr::NewBuf {
+                                init: Box::new(Expr::Zero),
+                                len: Box::new(len),
+                            },
+                            span,
+                        });
+                        let target = self.bar(*buf);
+                        let start = r.0.clone();
+                        let add = move |k: Var, t: Var| Stmt::Store {
+                            buf: target,
+                            index: Expr::bin(BinOp::Add, start, Expr::Var(k)),
+                            op: AssignOp::Add,
+                            value: Expr::Var(t),
+                        };
+                        after.push(self.each_element(scratch, add));
+                        full.push(Expr::Ref {
+                            buf: scratch,
+                            mutable: true,
+                            range: None,
+                        });
+                        continue;
                     } else {
                         let scratch = self.fresh(Origin::Adjoint(*buf), self.f.ty(*buf));
                         rev.push(Stmt::Let {
@@ -902,41 +1049,43 @@ impl Reverse {
                     full.push(Expr::Ref {
                         buf: bar,
                         mutable: true,
+                        range: range.clone(),
                     });
                 }
                 _ => {}
             }
         }
-        let seed = |r: &mut Self, y: &Option<Var>| y.map_or(Expr::Zero, |y| Expr::Var(r.bar(y)));
-        let dout = match outs.as_slice() {
-            [one] => seed(self, one),
-            many => Expr::Tuple(many.iter().map(|y| seed(self, y)).collect()),
-        };
-        full.push(dout);
+        if returns_value {
+            let seed =
+                |r: &mut Self, y: &Option<Var>| y.map_or(Expr::Zero, |y| Expr::Var(r.bar(y)));
+            let dout = match outs.as_slice() {
+                [one] => seed(self, one),
+                many => Expr::Tuple(many.iter().map(|y| seed(self, y)).collect()),
+            };
+            full.push(dout);
+        }
         let call = Expr::Call {
             func: crate::forward::companion(func, "vjp"),
             args: full,
         };
-        if scalars.is_empty() {
-            rev.push(Stmt::Let {
-                vars: vec![None],
-                mutable: false,
-                expr: call,
-                span,
-            });
-            return;
-        }
         let result = self.fresh(Origin::Temp, Ty::Opaque);
+        let bare = !returns_value && scalars.len() == 1;
         rev.push(Stmt::Let {
-            vars: vec![Some(result)],
+            vars: vec![(!scalars.is_empty()).then_some(result)],
             mutable: false,
             expr: call,
             span,
         });
+        let first = u32::from(returns_value);
         for (i, a) in scalars.into_iter().enumerate() {
-            let adjoint = Expr::Field(Box::new(Expr::Var(result)), i as u32 + 1);
+            let adjoint = if bare {
+                Expr::Var(result)
+            } else {
+                Expr::Field(Box::new(Expr::Var(result)), i as u32 + first)
+            };
             self.add(rev, a, adjoint, false);
         }
+        rev.extend(after);
     }
 
     /// A `let`: its forward form, and the adjoint of its operation.

@@ -34,6 +34,26 @@ impl<T: Copy> Tape<T> {
         }
     }
 
+    /// Records the contents of a buffer (a call's buffer argument, which the forward sweep
+    /// overwrites later but the callee's reverse companion reads).
+    #[inline]
+    pub fn push_slice(&mut self, values: &[T]) {
+        self.items.extend_from_slice(values);
+    }
+
+    /// Takes back the contents recorded last by `push_slice` into the buffer they came from.
+    ///
+    /// # Panics
+    /// If fewer than `into.len()` values are recorded (a bug in the generated code).
+    #[inline]
+    pub fn pop_into(&mut self, into: &mut [T]) {
+        let Some(start) = self.items.len().checked_sub(into.len()) else {
+            underflow()
+        };
+        into.copy_from_slice(&self.items[start..]);
+        self.items.truncate(start);
+    }
+
     /// Makes room for `additional` more values.
     #[inline]
     pub fn reserve(&mut self, additional: usize) {
@@ -75,6 +95,28 @@ mod tests {
         assert_eq!(t.len(), 3);
         assert_eq!([t.pop(), t.pop(), t.pop()], [3.0, 2.0, 1.0]);
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn slices_come_back_whole_and_in_order() {
+        let mut t = Tape::new();
+        t.push_slice(&[1.0, 2.0]);
+        t.push_slice(&[3.0, 4.0, 5.0]);
+        let mut b = [0.0; 3];
+        t.pop_into(&mut b);
+        assert_eq!(b, [3.0, 4.0, 5.0]);
+        let mut a = [0.0; 2];
+        t.pop_into(&mut a);
+        assert_eq!(a, [1.0, 2.0]);
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "empty tape")]
+    fn popping_more_than_was_pushed_panics() {
+        let mut t = Tape::new();
+        t.push_slice(&[1.0]);
+        t.pop_into(&mut [0.0; 2]);
     }
 
     #[test]
