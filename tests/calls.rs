@@ -503,3 +503,49 @@ fn sub_slices_passed_to_calls() {
         assert!(close(gv[j], want), "v{j}: {} vs {want}", gv[j]);
     }
 }
+
+/// An array result.
+#[differentiate(forward, reverse)]
+fn rotate(x: f64, angle: f64) -> [f64; 2] {
+    [x * angle.cos(), x * angle.sin()]
+}
+
+/// Array results bound by a slice pattern and by a typed name.
+#[differentiate(forward, reverse)]
+fn uses_arrays(x: f64, y: f64) -> f64 {
+    let [a, b] = rotate(x, 0.3 * y);
+    let p: [f64; 2] = rotate(a + y, b);
+    p[0] * p[1] + a
+}
+
+#[test]
+fn array_results_of_calls() {
+    for (x, y) in [(0.7, 1.3), (-1.1, 0.4)] {
+        let (v, dx) = uses_arrays_jvp(x, 1.0, y, 0.0);
+        let (_, dy) = uses_arrays_jvp(x, 0.0, y, 1.0);
+        let (v2, gx, gy) = uses_arrays_vjp(x, y, 1.0);
+        assert_eq!(v, uses_arrays(x, y));
+        assert_eq!(v2, v);
+        assert!(close(dx, fd(|x| uses_arrays(x, y), x)), "{dx}");
+        assert!(close(dy, fd(|y| uses_arrays(x, y), y)), "{dy}");
+        assert!(close(gx, dx) && close(gy, dy));
+    }
+}
+
+/// A call's value passed straight to another call: its derivative must not be dropped.
+#[differentiate(forward, reverse)]
+fn nested_calls(x: f64, y: f64) -> f64 {
+    inner(middle(x, y), y)
+}
+
+#[test]
+fn nested_call_values_carry_derivatives() {
+    let (x, y) = (0.4, 0.9);
+    let (v, dx) = nested_calls_jvp(x, 1.0, y, 0.0);
+    let (v2, gx, gy) = nested_calls_vjp(x, y, 1.0);
+    assert_eq!(v, nested_calls(x, y));
+    assert_eq!(v2, v);
+    assert!(close(dx, fd(|x| nested_calls(x, y), x)), "{dx}");
+    assert!(close(gx, dx));
+    assert!(close(gy, fd(|y| nested_calls(x, y), y)), "{gy}");
+}

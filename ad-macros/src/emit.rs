@@ -184,7 +184,11 @@ impl Emitter<'_> {
                     quote!(let #pat = #value;)
                 } else {
                     let pats: Vec<TokenStream> = vars.iter().map(bind).collect();
-                    quote!(let (#(#pats),*) = #value;)
+                    if matches!(expr, Expr::Call { array: true, .. }) {
+                        quote!(let [#(#pats),*] = #value;)
+                    } else {
+                        quote!(let (#(#pats),*) = #value;)
+                    }
                 }
             }
             Stmt::Assign { var, op, expr } => {
@@ -563,7 +567,7 @@ impl Emitter<'_> {
                 let args: Vec<TokenStream> = args.iter().map(|a| self.expr(a, 0)).collect();
                 quote!(::ad::rules::#name(#(#args),*))
             }
-            Expr::Call { func, args } => {
+            Expr::Call { func, args, .. } => {
                 let args: Vec<TokenStream> = args.iter().map(|a| self.expr(a, 0)).collect();
                 quote!(#func(#(#args),*))
             }

@@ -147,10 +147,12 @@ impl Forward<'_> {
             }
             Stmt::Let {
                 vars,
-                expr: Expr::Call { func, args },
+                expr: Expr::Call { func, args, array },
                 span,
                 ..
-            } if args.iter().any(|a| self.arg_varied(a)) => self.call(vars, func, args, *span),
+            } if args.iter().any(|a| self.arg_varied(a)) => {
+                self.call(vars, func, args, *array, span)
+            }
             Stmt::Let { .. } => self.let_stmt(stmt),
             Stmt::Declare { var } => {
                 self.f.stmts.push(stmt.clone());
@@ -239,8 +241,10 @@ impl Forward<'_> {
         vars: &[Option<Var>],
         func: &syn::ExprPath,
         args: &[Expr],
-        span: proc_macro2::Span,
+        array: bool,
+        span: &proc_macro2::Span,
     ) {
+        let span = *span;
         let mut full = Vec::new();
         for a in args {
             full.push(a.clone());
@@ -282,6 +286,7 @@ impl Forward<'_> {
         let call = Expr::Call {
             func: companion(func, "jvp"),
             args: full,
+            array: false,
         };
         // A call whose value is unused (or `()`): a statement.
         if vars.iter().flatten().all(|v| !self.reads.contains(v)) {
@@ -301,15 +306,19 @@ impl Forward<'_> {
             span,
         });
         let field = |e: Expr, i: u32| Expr::Field(Box::new(e), i);
+        let part = |e: Expr, k: usize| match array {
+            true => Expr::Index(Box::new(e), k),
+            false => field(e, k as u32),
+        };
         for (k, slot) in vars.iter().enumerate() {
             let Some(y) = slot else { continue };
-            // (y, dy) for one value, ((y0, y1), (dy0, dy1)) for several.
-            let (value, tangent) = if vars.len() == 1 {
+            // (y, dy) for one value, ((y0, y1), (dy0, dy1)) or ([y0, y1], [dy0, dy1]) for several.
+            let (value, tangent) = if vars.len() == 1 && !array {
                 (field(Expr::Var(result), 0), field(Expr::Var(result), 1))
             } else {
                 (
-                    field(field(Expr::Var(result), 0), k as u32),
-                    field(field(Expr::Var(result), 1), k as u32),
+                    part(field(Expr::Var(result), 0), k),
+                    part(field(Expr::Var(result), 1), k),
                 )
             };
             self.f.stmts.push(Stmt::Let {

@@ -145,6 +145,8 @@ pub enum Expr {
     Call {
         func: syn::ExprPath,
         args: Vec<Expr>,
+        /// Several results come as an array (`let [a, b] = g(..)`), not a tuple.
+        array: bool,
     },
     Tuple(Vec<Expr>),
     Array(Vec<Expr>),

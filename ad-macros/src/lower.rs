@@ -105,6 +105,7 @@ pub fn lower(item: &syn::ItemFn, sig: &Signature, diag: &mut Diagnostics) -> Low
             l.fun.ret = Some(l.output(tail, shape, &item.block));
         }
     }
+    l.type_call_results();
     let Lowerer { fun, types, .. } = l;
     let mut fun = fun;
     types.apply(&mut fun);
@@ -140,8 +141,9 @@ struct Lowerer<'d> {
     loads: HashMap<Var, Var>,
     /// The load of each buffer element (buffer, index variable) since the buffer's last store.
     element_loads: HashMap<(Var, Var), Var>,
-    /// The number of values a call in `let (a, b) = g(..)` returns.
-    call_arity: Option<usize>,
+    /// The number of values a call in `let (a, b) = g(..)` returns, and whether they come as
+    /// an array (`let [a, b] = g(..)`, `let p: [f64; 2] = g(..)`).
+    call_arity: Option<(usize, bool)>,
     /// The `&mut` buffer parameters.
     inout: HashSet<Var>,
     /// The `&mut f64` parameters, buffers of one element.
@@ -427,8 +429,8 @@ impl Lowerer<'_> {
             return Value::Unit;
         }
         let hint = pattern_name(&local.pat);
-        if let (syn::Pat::Tuple(t), syn::Expr::Call(_)) = (strip_type(&local.pat), &*init.expr) {
-            self.call_arity = Some(t.elems.len());
+        if let syn::Expr::Call(_) = &*init.expr {
+            self.call_arity = call_shape(&local.pat);
         }
         let value = self.expr(&init.expr, hint.as_deref());
         self.call_arity = None;
@@ -1237,17 +1239,58 @@ impl Lowerer<'_> {
         let expr = Expr::Call {
             func: func.clone(),
             args,
+            array: matches!(arity, Some((_, true))),
         };
         let span = c.func.span();
         match arity {
-            // `let (a, b) = g(..);`
-            Some(n) => {
+            // `let (a, b) = g(..);`, `let [a, b] = g(..);`, `let p: [f64; 2] = g(..);`
+            Some((n, array)) => {
                 let outs: Vec<Var> = (0..n)
                     .map(|_| self.new_var(Origin::Temp, Kind::Unknown))
                     .collect();
-                self.define_tuple(outs, expr, span)
+                match self.define_tuple(outs, expr, span) {
+                    Value::Tuple(items) if array => Value::Array(items),
+                    other => other,
+                }
             }
             None => Value::Scalar(self.define(hint, Kind::Unknown, expr, span)),
+        }
+    }
+
+    /// A call's result that nothing else gives a type (one only passed on to another call)
+    /// is taken to be a float of the kind of the call's first float argument: left untyped it
+    /// would be treated as a constant and its derivative silently dropped. An integer result
+    /// then fails to compile in the generated code instead; annotate it (`let n: usize = ..`).
+    fn type_call_results(&mut self) {
+        let mut pending = Vec::new();
+        crate::ir::walk(&self.fun.stmts, &mut |s| {
+            if let Stmt::Let {
+                vars,
+                expr: Expr::Call { args, .. },
+                span,
+                ..
+            } = s
+            {
+                pending.push((vars.clone(), args.clone(), *span));
+            }
+        });
+        for (vars, args, span) in pending {
+            let float = args.iter().find_map(|a| match a {
+                Expr::Var(v) if matches!(self.types.kind(*v), Kind::Float(_) | Kind::AnyFloat) => {
+                    Some(*v)
+                }
+                Expr::Ref { buf, .. } => self
+                    .types
+                    .element_slot(*buf)
+                    .filter(|e| matches!(self.types.kind(*e), Kind::Float(_) | Kind::AnyFloat)),
+                _ => None,
+            });
+            let Some(float) = float else { continue };
+            for v in vars.into_iter().flatten() {
+                if self.types.kind(v) == Kind::Unknown {
+                    self.types.same(v, float, span, self.diag);
+                }
+            }
         }
     }
 
@@ -1566,6 +1609,27 @@ fn compound_op(op: &syn::BinOp) -> Option<BinOp> {
         S::ShrAssign(_) => BinOp::Shr,
         _ => return None,
     })
+}
+
+/// What a call bound by `pat` returns: several values as a tuple or an array (its length
+/// from the pattern or a type annotation), or one value (`None`).
+fn call_shape(pat: &syn::Pat) -> Option<(usize, bool)> {
+    if let syn::Pat::Type(pt) = pat {
+        if let syn::Type::Array(a) = &*pt.ty {
+            if let syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(n),
+                ..
+            }) = &a.len
+            {
+                return n.base10_parse().ok().map(|n| (n, true));
+            }
+        }
+    }
+    match strip_type(pat) {
+        syn::Pat::Tuple(t) => Some((t.elems.len(), false)),
+        syn::Pat::Slice(s) => Some((s.elems.len(), true)),
+        _ => None,
+    }
 }
 
 fn strip_type(pat: &syn::Pat) -> &syn::Pat {

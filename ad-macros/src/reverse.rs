@@ -568,7 +568,7 @@ impl Reverse {
             }
             Stmt::Let {
                 vars,
-                expr: Expr::Call { func, args },
+                expr: Expr::Call { func, args, .. },
                 span,
                 ..
             } => self.call(stmt, vars, func, args, *span, fwd, rev),
@@ -1058,15 +1058,30 @@ impl Reverse {
         if returns_value {
             let seed =
                 |r: &mut Self, y: &Option<Var>| y.map_or(Expr::Zero, |y| Expr::Var(r.bar(y)));
+            let array = matches!(
+                stmt,
+                Stmt::Let {
+                    expr: Expr::Call { array: true, .. },
+                    ..
+                }
+            );
             let dout = match outs.as_slice() {
-                [one] => seed(self, one),
-                many => Expr::Tuple(many.iter().map(|y| seed(self, y)).collect()),
+                [one] if !array => seed(self, one),
+                many => {
+                    let seeds = many.iter().map(|y| seed(self, y)).collect();
+                    if array {
+                        Expr::Array(seeds)
+                    } else {
+                        Expr::Tuple(seeds)
+                    }
+                }
             };
             full.push(dout);
         }
         let call = Expr::Call {
             func: crate::forward::companion(func, "vjp"),
             args: full,
+            array: false,
         };
         let result = self.fresh(Origin::Temp, Ty::Opaque);
         let bare = !returns_value && scalars.len() == 1;
