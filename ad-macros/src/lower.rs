@@ -1175,6 +1175,11 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
+        if name == "fill" && m.args.len() == 1 {
+            if let Some(b) = self.as_buffer(&m.receiver) {
+                return self.fill(b, &m.args[0], span);
+            }
+        }
         if let Some(t) = &m.turbofish {
             self.diag
                 .error(t, "turbofish arguments are not supported here");

@@ -189,6 +189,19 @@ impl Lowerer<'_> {
         Value::Buffer(b)
     }
 
+    /// `b.fill(v)`: a loop storing `v` into every element.
+    pub(super) fn fill(&mut self, b: Var, value: &syn::Expr, span: Span) -> Value {
+        let Some(v) = self.scalar(value) else {
+            return Value::Error;
+        };
+        let n = self.define(None, Kind::Int, Expr::Len(b), span);
+        let i = self.new_var(Origin::Temp, Kind::Int);
+        self.types.same(i, n, span, self.diag);
+        let (body, _) = self.with_block(|l| l.store_at(b, Expr::Var(i), Value::Scalar(v), span));
+        self.push_index_loop(i, Expr::Var(n), body);
+        Value::Unit
+    }
+
     fn push_index_loop(&mut self, i: Var, len: Expr, body: Vec<Stmt>) {
         let id = LoopId(self.next_loop);
         self.next_loop += 1;
