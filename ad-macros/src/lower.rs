@@ -550,6 +550,27 @@ impl Lowerer<'_> {
                     }
                     None => Expr::Usize(0),
                 };
+                if matches!(op, BinOp::Add | BinOp::Sub) {
+                    // `b[i] += v` stays an update in place: its adjoint only reads `b_bar[i]`.
+                    let Some(v) = self.scalar(&bin.right) else {
+                        return Value::Unit;
+                    };
+                    if let Some(slot) = self.types.element_slot(b) {
+                        self.types.same(v, slot, bin.op.span(), self.diag);
+                    }
+                    self.element_loads.retain(|(buf, _), _| *buf != b);
+                    self.fun.stmts.push(Stmt::Store {
+                        buf: b,
+                        index,
+                        op: if op == BinOp::Add {
+                            crate::ir::AssignOp::Add
+                        } else {
+                            crate::ir::AssignOp::Sub
+                        },
+                        value: Expr::Var(v),
+                    });
+                    return Value::Unit;
+                }
                 let old = self.load_at(b, index.clone(), None, bin.op.span());
                 let rhs = self.expr(&bin.right, None);
                 if matches!(rhs, Value::Never) {

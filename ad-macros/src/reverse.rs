@@ -98,6 +98,8 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         next_loop: 1_000_000,
         stored,
         buffer_len: std::collections::HashMap::new(),
+        frozen_after: frozen_after(&p.stmts),
+        top_index: 0,
         primal_reads: crate::ir::reads(&p.stmts, p.ret.as_ref()),
         params: params.clone(),
         restored_params: Vec::new(),
@@ -189,6 +191,34 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
     f
 }
 
+/// For each buffer written in `stmts` (by a store or a call), one past the index of the last
+/// top-level statement that writes it.
+fn frozen_after(stmts: &Block) -> std::collections::HashMap<Var, usize> {
+    let mut out = std::collections::HashMap::new();
+    for (i, stmt) in stmts.iter().enumerate() {
+        crate::ir::walk(std::slice::from_ref(stmt), &mut |s| match s {
+            Stmt::Store { buf, .. } => {
+                out.insert(*buf, i + 1);
+            }
+            Stmt::Let {
+                expr: Expr::Call { args, .. },
+                ..
+            } => {
+                for a in args {
+                    if let Expr::Ref {
+                        buf, mutable: true, ..
+                    } = a
+                    {
+                        out.insert(*buf, i + 1);
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+    out
+}
+
 /// The two sweeps of one block, and what the reversed block needs from outside it.
 struct Swept {
     fwd: Block,
@@ -211,6 +241,12 @@ struct Reverse {
     stored: HashSet<Var>,
     /// The length of each local buffer, to size its adjoint.
     buffer_len: std::collections::HashMap<Var, Expr>,
+    /// For each buffer the primal writes, the index of the first top-level statement after
+    /// its last write: loads in that statement or later read its final contents, which the
+    /// adjoint sweep can read again instead of recording them.
+    frozen_after: std::collections::HashMap<Var, usize>,
+    /// The top-level statement being transformed.
+    top_index: usize,
     /// Variables the primal reads (a call whose value nothing reads returns `()`).
     primal_reads: HashSet<Var>,
     params: Vec<Var>,
@@ -320,7 +356,10 @@ impl Reverse {
         let mut fwd = Vec::new();
         let mut parts: Vec<Block> = Vec::new();
         let mut free = BTreeSet::new();
-        for stmt in block {
+        for (i, stmt) in block.iter().enumerate() {
+            if top.is_some() {
+                self.top_index = i;
+            }
             let mut part = Vec::new();
             self.stmt(stmt, &mut fwd, &mut part, &mut free);
             parts.push(part);
@@ -391,9 +430,11 @@ impl Reverse {
                 let recomputed = self.recomputable(v, &fwd).filter(|e| {
                     let mut costly = false;
                     e.visit_vars(&mut |u| {
+                        // A buffer of this block is never made again just to read it.
+                        let buffer = matches!(self.f.ty(u), Ty::Buffer(_));
                         costly |= defined_set.contains(&u)
                             && !direct.contains(&u)
-                            && !self.recomputes_freely(u, &fwd, &defined_set, 0);
+                            && (buffer || !self.recomputes_freely(u, &fwd, &defined_set, 0));
                     });
                     !costly
                 });
@@ -516,12 +557,25 @@ impl Reverse {
             } if vars.as_slice() == [Some(v)] => Some(expr),
             _ => None,
         })?;
+        // A buffer is a cell for its elements, which are handled below, not for its length.
         let mut reads_cell = false;
-        expr.visit_vars(&mut |u| reads_cell |= self.cells.contains(&u));
+        match expr {
+            Expr::Load { index, .. } => {
+                index.visit_vars(&mut |u| reads_cell |= self.cells.contains(&u))
+            }
+            Expr::Len(_) => {}
+            _ => expr.visit_vars(&mut |u| reads_cell |= self.cells.contains(&u)),
+        }
         let cheap = match expr {
             Expr::Lit(_) | Expr::Path(_) | Expr::Zero | Expr::Bool(_) | Expr::Usize(_) => true,
-            // An element of a buffer nothing writes: read it again.
-            Expr::Load { buf, .. } => !self.stored.contains(buf),
+            // An element of a buffer nothing writes, or nothing writes any more: read it again.
+            Expr::Load { buf, .. } => {
+                !self.stored.contains(buf)
+                    || self
+                        .frozen_after
+                        .get(buf)
+                        .is_some_and(|&k| self.top_index >= k)
+            }
             Expr::Len(_) => true,
             // Reading the receiver again.
             Expr::SelfValue | Expr::Member(..) | Expr::Borrow(_) => true,
@@ -612,6 +666,24 @@ impl Reverse {
                         op: AssignOp::Set,
                         value: Expr::Zero,
                     });
+                }
+            }
+            Stmt::Store {
+                buf,
+                index,
+                op,
+                value,
+            } => {
+                // b[i] += v: v_bar += b_bar[i] (b_bar[i] is unchanged)
+                fwd.push(stmt.clone());
+                if self.act.active(*buf) {
+                    let bar = self.bar(*buf);
+                    let src = self.active_var(value);
+                    let element = Expr::Load {
+                        buf: bar,
+                        index: Box::new(index.clone()),
+                    };
+                    self.add(rev, src, element, *op == AssignOp::Sub);
                 }
             }
             Stmt::If { cond, then, els } => {

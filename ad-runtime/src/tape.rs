@@ -1,19 +1,65 @@
 //! The stack on which reverse mode records values its adjoint sweep needs but that the
 //! forward sweep overwrites (the values of a loop body, once per iteration).
+//!
+//! A gradient is usually called many times (an optimiser's loop). A tape dropped at the end of
+//! one call leaves its buffer to the next tape of the same type on the same thread, so a
+//! recording call after the first neither reallocates as its tape grows nor touches fresh
+//! pages (which cost more than the recording itself on large tapes).
 
-/// A last-in, first-out stack of recorded values. `new` allocates nothing, so a function
-/// whose loops record nothing allocates nothing; a `for` loop reserves room for its
-/// iterations up front.
+use std::any::Any;
+use std::cell::RefCell;
+
+/// At most this many buffers are kept per thread ...
+const MAX_SPARE: usize = 16;
+/// ... each of at most this many bytes, so that one huge recording is not held for good.
+const MAX_SPARE_BYTES: usize = 256 << 20;
+
+thread_local! {
+    static SPARE: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A last-in, first-out stack of recorded values. `new` allocates nothing (it takes a buffer
+/// left by an earlier tape, if there is one), so a function whose loops record nothing
+/// allocates nothing; a `for` loop reserves room for its iterations up front.
 #[derive(Debug, Clone, Default)]
-pub struct Tape<T> {
+pub struct Tape<T: Copy + 'static> {
     items: Vec<T>,
 }
 
-impl<T: Copy> Tape<T> {
-    /// An empty tape; does not allocate.
+impl<T: Copy + 'static> Drop for Tape<T> {
+    fn drop(&mut self) {
+        let bytes = self.items.capacity() * std::mem::size_of::<T>();
+        if bytes == 0 || bytes > MAX_SPARE_BYTES {
+            return;
+        }
+        let mut items = std::mem::take(&mut self.items);
+        items.clear();
+        // Not during the thread's teardown, and never a panic from a drop.
+        let _ = SPARE.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                if spare.len() < MAX_SPARE {
+                    spare.push(Box::new(items));
+                }
+            }
+        });
+    }
+}
+
+impl<T: Copy + 'static> Tape<T> {
+    /// An empty tape, with the buffer of an earlier tape of this type if one was left.
     #[inline]
-    pub const fn new() -> Self {
-        Tape { items: Vec::new() }
+    pub fn new() -> Self {
+        let spare = SPARE
+            .try_with(|spare| {
+                let mut spare = spare.try_borrow_mut().ok()?;
+                let i = spare.iter().position(|b| b.is::<Vec<T>>())?;
+                spare.swap_remove(i).downcast::<Vec<T>>().ok()
+            })
+            .ok()
+            .flatten();
+        Tape {
+            items: spare.map_or_else(Vec::new, |b| *b),
+        }
     }
 
     /// Records `value`.
@@ -117,6 +163,21 @@ mod tests {
         let mut t = Tape::new();
         t.push_slice(&[1.0]);
         t.pop_into(&mut [0.0; 2]);
+    }
+
+    #[test]
+    fn a_dropped_tape_leaves_its_buffer_to_the_next() {
+        let mut t = Tape::<(f64, u8)>::new();
+        t.reserve(1000);
+        t.push((1.0, 2));
+        drop(t);
+        let mut u = Tape::<(f64, u8)>::new();
+        assert!(u.is_empty(), "a reused buffer starts empty");
+        assert!(u.items.capacity() >= 1000);
+        u.push((3.0, 4));
+        assert_eq!(u.pop(), (3.0, 4));
+        // A tape of another type does not take it.
+        assert_eq!(Tape::<(u8, f64)>::new().items.capacity(), 0);
     }
 
     #[test]

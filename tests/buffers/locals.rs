@@ -186,3 +186,42 @@ fn buffer_updated_in_place() {
     assert_eq!(y, (0.5f64 * 0.4 + 1.0).sin());
     crate::common::assert_close("gauss_seidel n=1", g[0], 0.5 * 1.2f64.cos(), 1e-15);
 }
+
+/// A table filled once and then only read, in a later loop (reverse mode reads it again rather
+/// than recording it), next to one that is written again after it was read (which must be
+/// recorded), with `+=` updates in place.
+#[differentiate(forward, reverse)]
+#[allow(clippy::needless_range_loop)]
+pub fn table_then_reads(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut table = vec![0.0; n];
+    let mut later = vec![0.0; n];
+    for i in 0..n {
+        table[i] = x[i].sin();
+        later[i] = x[i] * x[i];
+    }
+    let mut s = 0.0;
+    for i in 0..n {
+        for j in 0..n {
+            s += table[i] * table[j] * later[j];
+        }
+        later[i] += table[i];
+        later[i] -= 0.5 * x[i];
+    }
+    for i in 0..n {
+        s += later[i] * table[i];
+    }
+    s
+}
+
+#[test]
+fn frozen_tables_and_updates_in_place() {
+    of_buffer(
+        "table_then_reads",
+        5,
+        table_then_reads,
+        table_then_reads_jvp,
+        table_then_reads_vjp,
+    )
+    .check_random(3, 1.0);
+}
