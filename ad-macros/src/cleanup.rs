@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 pub fn simplify(f: &mut Function) {
     propagate_copies(f);
     fold_adjoint_declarations(&mut f.stmts);
+    drop_restoring_assigns(&mut f.stmts);
     remove_dead(f);
     fix_mutability(f);
     // Adjoints that became plain copies once declared where they are first set.
@@ -328,7 +329,8 @@ fn retain_all(block: &mut Block, keep: &impl Fn(&Stmt) -> bool) {
     }
 }
 
-/// `let mut a = 0.0; .. a += e;` with nothing reading `a` in between → `let mut a = e;`.
+/// `let mut a = 0.0; .. a += e;` with nothing reading `a` in between → `let mut a = e;`, and
+/// the same for `a = 0.0; .. a += e;` → `a = e;`.
 fn fold_adjoint_declarations(block: &mut Block) {
     for s in block.iter_mut() {
         for b in s.blocks_mut() {
@@ -353,16 +355,24 @@ fn fold_adjoint_declarations(block: &mut Block) {
     }
     let mut moves: HashMap<usize, usize> = HashMap::new(); // first update → declaration
     for (i, s) in block.iter().enumerate() {
-        let Stmt::Let {
-            vars,
-            mutable: true,
-            expr: Expr::Zero,
-            ..
-        } = s
-        else {
-            continue;
+        let v = match s {
+            Stmt::Let {
+                vars,
+                mutable: true,
+                expr: Expr::Zero,
+                ..
+            } => match vars.as_slice() {
+                [Some(v)] => v,
+                _ => continue,
+            },
+            // `a = 0.0; .. a += e;` → `a = e;`
+            Stmt::Assign {
+                var,
+                op: AssignOp::Set,
+                expr: Expr::Zero,
+            } => var,
+            _ => continue,
         };
-        let [Some(v)] = vars.as_slice() else { continue };
         let Some(&j) = seen.get(v).and_then(|at| at.iter().find(|&&j| j > i)) else {
             continue;
         };
@@ -399,7 +409,7 @@ fn fold_adjoint_declarations(block: &mut Block) {
                 let mut decl = decls
                     .remove(i)
                     .unwrap_or(Stmt::Item(proc_macro2::TokenStream::new()));
-                if let Stmt::Let { expr: e, .. } = &mut decl {
+                if let Stmt::Let { expr: e, .. } | Stmt::Assign { expr: e, .. } = &mut decl {
                     *e = if op == AssignOp::Sub {
                         Expr::neg(expr)
                     } else {
@@ -411,6 +421,66 @@ fn fold_adjoint_declarations(block: &mut Block) {
             (_, s) => block.push(s),
         }
     }
+}
+
+/// `let a = c; .. c = a;` (or a copy of `a`) with nothing assigning `c` or the copies in
+/// between: the second is a no-op (the
+/// adjoint of `c -= e` passes `c_bar` through unchanged, which the sweep writes as this pair).
+fn drop_restoring_assigns(block: &mut Block) {
+    for s in block.iter_mut() {
+        for b in s.blocks_mut() {
+            drop_restoring_assigns(b);
+        }
+    }
+    let mut dropped = HashSet::new();
+    for (i, s) in block.iter().enumerate() {
+        let Stmt::Let {
+            vars,
+            expr: Expr::Var(c),
+            ..
+        } = s
+        else {
+            continue;
+        };
+        let [Some(a)] = vars.as_slice() else { continue };
+        // Copies of `a` (and of its copies) hold the same value.
+        let mut copies = HashSet::from([*a]);
+        for (j, t) in block.iter().enumerate().skip(i + 1) {
+            match t {
+                Stmt::Let {
+                    vars,
+                    expr: Expr::Var(x),
+                    ..
+                } if copies.contains(x) => {
+                    copies.extend(vars.iter().flatten().copied());
+                    continue;
+                }
+                Stmt::Assign {
+                    var,
+                    op: AssignOp::Set,
+                    expr: Expr::Var(src),
+                } if var == c && copies.contains(src) => {
+                    dropped.insert(j);
+                    break;
+                }
+                _ => {}
+            }
+            let mut assigns = false;
+            walk(std::slice::from_ref(t), &mut |u| {
+                if let Stmt::Assign { var, .. } | Stmt::Declare { var } = u {
+                    assigns |= var == c || copies.contains(var);
+                }
+            });
+            if assigns {
+                break;
+            }
+        }
+    }
+    let mut j = 0;
+    block.retain(|_| {
+        j += 1;
+        !dropped.contains(&(j - 1))
+    });
 }
 
 /// Liveness-based removal of dead definitions and stores, over structured code with jumps.
