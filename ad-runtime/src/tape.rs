@@ -2,25 +2,28 @@
 //! forward sweep overwrites (the values of a loop body, once per iteration).
 //!
 //! A gradient is usually called many times (an optimiser's loop). A tape dropped at the end of
-//! one call leaves its buffer to the next tape of the same type on the same thread, so a
-//! recording call after the first neither reallocates as its tape grows nor touches fresh
-//! pages (which cost more than the recording itself on large tapes).
+//! one call leaves a large buffer to the next tape of the same type on the same thread, so a recording call after the first neither reallocates as its tape grows nor
+//! touches fresh pages (which cost more than the recording itself on large tapes). Small tapes
+//! (a recursive function's, one per call) never touch this cache: the allocator serves them
+//! faster.
 
 use std::any::Any;
 use std::cell::RefCell;
 
 /// At most this many buffers are kept per thread ...
 const MAX_SPARE: usize = 16;
-/// ... each of at most this many bytes, so that one huge recording is not held for good.
+/// ... each of at least this many bytes (smaller ones are cheap to allocate) ...
+const MIN_SPARE_BYTES: usize = 64 << 10;
+/// ... and at most this many, so that one huge recording is not held for good.
 const MAX_SPARE_BYTES: usize = 256 << 20;
 
 thread_local! {
     static SPARE: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A last-in, first-out stack of recorded values. `new` allocates nothing (it takes a buffer
-/// left by an earlier tape, if there is one), so a function whose loops record nothing
-/// allocates nothing; a `for` loop reserves room for its iterations up front.
+/// A last-in, first-out stack of recorded values. `new` allocates nothing (it may take a
+/// buffer a dropped tape left), so a function whose loops record nothing allocates nothing; a
+/// `for` loop reserves room for its iterations up front.
 #[derive(Debug, Clone, Default)]
 pub struct Tape<T: Copy + 'static> {
     items: Vec<T>,
@@ -29,7 +32,7 @@ pub struct Tape<T: Copy + 'static> {
 impl<T: Copy + 'static> Drop for Tape<T> {
     fn drop(&mut self) {
         let bytes = self.items.capacity() * std::mem::size_of::<T>();
-        if bytes == 0 || bytes > MAX_SPARE_BYTES {
+        if !(MIN_SPARE_BYTES..=MAX_SPARE_BYTES).contains(&bytes) {
             return;
         }
         let mut items = std::mem::take(&mut self.items);
@@ -46,7 +49,7 @@ impl<T: Copy + 'static> Drop for Tape<T> {
 }
 
 impl<T: Copy + 'static> Tape<T> {
-    /// An empty tape, with the buffer of an earlier tape of this type if one was left.
+    /// An empty tape, with the large buffer an earlier tape of this type left, if any.
     #[inline]
     pub fn new() -> Self {
         let spare = SPARE
@@ -166,18 +169,28 @@ mod tests {
     }
 
     #[test]
-    fn a_dropped_tape_leaves_its_buffer_to_the_next() {
+    fn a_dropped_large_tape_leaves_its_buffer_to_the_next() {
+        let big = super::MIN_SPARE_BYTES;
+        let mut small = Tape::<(f64, u8)>::new();
+        small.push((0.0, 0));
+        drop(small);
+        assert_eq!(
+            Tape::<(f64, u8)>::new().items.capacity(),
+            0,
+            "small buffers are not kept"
+        );
         let mut t = Tape::<(f64, u8)>::new();
-        t.reserve(1000);
+        t.reserve(big);
         t.push((1.0, 2));
+        let address = t.items.as_ptr();
         drop(t);
-        let mut u = Tape::<(f64, u8)>::new();
-        assert!(u.is_empty(), "a reused buffer starts empty");
-        assert!(u.items.capacity() >= 1000);
-        u.push((3.0, 4));
-        assert_eq!(u.pop(), (3.0, 4));
         // A tape of another type does not take it.
         assert_eq!(Tape::<(u8, f64)>::new().items.capacity(), 0);
+        let mut u = Tape::<(f64, u8)>::new();
+        assert_eq!(u.items.as_ptr(), address, "the large buffer is reused");
+        assert!(u.is_empty());
+        u.push((3.0, 4));
+        assert_eq!(u.pop(), (3.0, 4));
     }
 
     #[test]
