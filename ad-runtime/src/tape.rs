@@ -8,7 +8,7 @@
 //! faster.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// At most this many buffers are kept per thread ...
 const MAX_SPARE: usize = 16;
@@ -19,6 +19,9 @@ const MAX_SPARE_BYTES: usize = 256 << 20;
 
 thread_local! {
     static SPARE: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
+    /// `SPARE`'s length, read without touching `SPARE` (which, having a destructor, costs a
+    /// registration check on each access): a recursive function creates tapes by the million.
+    static SPARE_COUNT: Cell<usize> = const { Cell::new(0) };
 }
 
 /// A last-in, first-out stack of recorded values. `new` allocates nothing (it may take a
@@ -42,6 +45,7 @@ impl<T: Copy + 'static> Drop for Tape<T> {
             if let Ok(mut spare) = spare.try_borrow_mut() {
                 if spare.len() < MAX_SPARE {
                     spare.push(Box::new(items));
+                    SPARE_COUNT.set(spare.len());
                 }
             }
         });
@@ -52,11 +56,16 @@ impl<T: Copy + 'static> Tape<T> {
     /// An empty tape, with the large buffer an earlier tape of this type left, if any.
     #[inline]
     pub fn new() -> Self {
+        if SPARE_COUNT.get() == 0 {
+            return Tape { items: Vec::new() };
+        }
         let spare = SPARE
             .try_with(|spare| {
                 let mut spare = spare.try_borrow_mut().ok()?;
                 let i = spare.iter().position(|b| b.is::<Vec<T>>())?;
-                spare.swap_remove(i).downcast::<Vec<T>>().ok()
+                let taken = spare.swap_remove(i);
+                SPARE_COUNT.set(spare.len());
+                taken.downcast::<Vec<T>>().ok()
             })
             .ok()
             .flatten();
