@@ -857,7 +857,8 @@ impl Reverse {
         fwd.push(Stmt::Let {
             vars: vec![Some(step)],
             mutable: true,
-            expr: Expr::Usize(0),
+            // Typed: with a literal `k` nothing else would fix the counter's integer type.
+            expr: Expr::Lit(syn::parse_quote!(0usize)),
             span,
         });
         let (now, due) = (

@@ -121,3 +121,36 @@ fn checkpointed_loop_with_branches_and_an_inner_loop() {
         }
     }
 }
+
+/// `k` a literal: nothing else fixes the type of the generated iteration counter.
+#[differentiate(reverse)]
+pub fn every_step_checkpointed(x: f64, n: usize) -> (f64, f64) {
+    let mut y = x;
+    let mut s = 0.0;
+    for i in ad::checkpoint(0..n, 1) {
+        let mut p = 1.0;
+        for _ in 0..3 {
+            p *= y;
+        }
+        if y > 0.5 {
+            y = 0.5 * y + 0.1 * p;
+        } else {
+            y = y * x + (i as f64) * 0.01;
+        }
+        s += y.cos();
+    }
+    (y, s)
+}
+
+#[test]
+fn checkpoint_with_a_literal_period() {
+    for n in [0, 1, 7] {
+        let dout = (0.4, 1.3);
+        assert_eq!(
+            mixed_plain_vjp(0.8, n, dout),
+            every_step_checkpointed_vjp(0.8, n, dout),
+            "n = {n}"
+        );
+        assert_eq!(every_step_checkpointed(0.8, n), mixed_plain(0.8, n));
+    }
+}
