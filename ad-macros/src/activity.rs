@@ -107,6 +107,10 @@ pub fn analyse(f: &Function, inputs: &[Var], outputs: &[Var], diag: &mut Diagnos
             buf,
             value: Expr::Var(v),
             ..
+        }
+        | Stmt::Append {
+            buf,
+            value: Expr::Var(v),
         } if matches!(f.ty(*v), Ty::Float(_)) => edges[v.0 as usize].push(*buf),
         Stmt::Return(e) => collect_outputs(e),
         _ => {}

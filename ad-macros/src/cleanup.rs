@@ -611,6 +611,13 @@ impl Liveness {
                     live.insert(v);
                 });
             }
+            Stmt::Append { buf, value } => {
+                if live.contains(buf) {
+                    value.visit_vars(&mut |v| {
+                        live.insert(v);
+                    });
+                }
+            }
             Stmt::Store {
                 buf, index, value, ..
             } => {
@@ -664,12 +671,20 @@ impl Liveness {
                     let assigned_later = vars.iter().flatten().any(|v| self.assigned.contains(v));
                     vars.iter().any(Option::is_some) || expr.has_effects() || assigned_later
                 }
-                Stmt::Assign { var, .. } | Stmt::Store { buf: var, .. } => live.contains(var),
+                Stmt::Assign { var, .. }
+                | Stmt::Store { buf: var, .. }
+                | Stmt::Append { buf: var, .. } => live.contains(var),
                 // `let r;` stays while an assignment to it does (they follow it).
                 Stmt::Declare { var } => self.assigned.contains(var),
                 _ => true,
             };
-            if let (true, Stmt::Assign { var, .. } | Stmt::Store { buf: var, .. }) = (keep, &s) {
+            if let (
+                true,
+                Stmt::Assign { var, .. }
+                | Stmt::Store { buf: var, .. }
+                | Stmt::Append { buf: var, .. },
+            ) = (keep, &s)
+            {
                 self.assigned.insert(*var);
             }
             let keep = match &s {
@@ -723,6 +738,7 @@ fn fix_mutability(f: &mut Function) {
         Stmt::Assign { var, .. }
         | Stmt::Store { buf: var, .. }
         | Stmt::Push { tape: var, .. }
+        | Stmt::Append { buf: var, .. }
         | Stmt::Reserve { tape: var, .. } => {
             assigned.insert(*var);
         }

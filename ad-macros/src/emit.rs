@@ -332,6 +332,11 @@ impl Emitter<'_> {
                     }
                 }
             }
+            Stmt::Append { buf, value } => {
+                let b = self.var(*buf);
+                let v = self.expr(value, 0);
+                quote!(#b.push(#v);)
+            }
             Stmt::Restore { tape, place } => {
                 let t = self.var(*tape);
                 match place {
@@ -491,6 +496,11 @@ impl Emitter<'_> {
                 let b = self.var(*b);
                 quote!(#b.len())
             }
+            Expr::NewVec { capacity: Some(c) } => {
+                let c = self.expr(c, 0);
+                quote!(::std::vec::Vec::with_capacity(#c))
+            }
+            Expr::NewVec { capacity: None } => quote!(::std::vec::Vec::new()),
             Expr::NewBuf { init, len } => {
                 let v = self.expr(init, 0);
                 let n = self.expr(len, 0);

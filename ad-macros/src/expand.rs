@@ -97,6 +97,9 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         };
         out.extend(emit::function(&jvp, &header, &user_idents));
     }
+    if options.reverse && !growing_vecs_supported(primal, diag) {
+        return out;
+    }
     if options.reverse {
         let Some(output) = &signature.output else {
             return out;
@@ -117,4 +120,59 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         out.extend(emit::function(&vjp, &header, &user_idents));
     }
     out
+}
+
+/// Reverse mode sizes the adjoint of a `Vec` grown by `push` with the length the forward sweep
+/// left, and gives a callee's `_vjp` the buffers it was called with: so such a `Vec` must be
+/// created at the top level of the body, and must not grow after being passed to a call.
+fn growing_vecs_supported(primal: &crate::ir::Function, diag: &mut Diagnostics) -> bool {
+    use crate::ir::{Expr, Stmt};
+    let appended = crate::ir::appended(&primal.stmts);
+    if appended.is_empty() {
+        return true;
+    }
+    let before = diag.count();
+    let frozen_after = crate::ir::frozen_after(&primal.stmts);
+    for (i, top) in primal.stmts.iter().enumerate() {
+        for block in top.blocks() {
+            crate::ir::walk(block, &mut |s| {
+                if let Stmt::Let {
+                    vars,
+                    expr: Expr::NewVec { .. },
+                    span,
+                    ..
+                } = s
+                {
+                    if vars.iter().flatten().any(|v| appended.contains(v)) {
+                        diag.error_at(
+                            *span,
+                            "reverse mode needs a `Vec` that grows by `push` to be created at \
+                             the top level of the function body, outside loops and branches",
+                        );
+                    }
+                }
+            });
+        }
+        crate::ir::walk(std::slice::from_ref(top), &mut |s| {
+            if let Stmt::Let {
+                expr: Expr::Call { args, .. },
+                span,
+                ..
+            } = s
+            {
+                for a in args {
+                    if let Expr::Ref { buf, .. } = a {
+                        if appended.contains(buf) && frozen_after.get(buf).is_some_and(|&k| k > i) {
+                            diag.error_at(
+                                *span,
+                                "reverse mode cannot pass a `Vec` to a call and `push` to it \
+                                 afterwards; finish filling it first, or pass a copy",
+                            );
+                        }
+                    }
+                }
+            }
+        });
+    }
+    diag.count() == before
 }

@@ -134,6 +134,7 @@ impl Forward<'_> {
                                 init: Box::new(self.td(init).unwrap_or(Expr::Zero)),
                                 len: len.clone(),
                             },
+                            Expr::NewVec { .. } => expr.clone(),
                             e => self.td(e).unwrap_or(Expr::Zero),
                         };
                         self.f.stmts.push(Stmt::Let {
@@ -212,6 +213,15 @@ impl Forward<'_> {
                         buf: t,
                         index: index.clone(),
                         op: *op,
+                        value: self.td(value).unwrap_or(Expr::Zero),
+                    });
+                }
+            }
+            Stmt::Append { buf, value } => {
+                self.f.stmts.push(stmt.clone());
+                if let Some(t) = self.tangent[buf.0 as usize] {
+                    self.f.stmts.push(Stmt::Append {
+                        buf: t,
                         value: self.td(value).unwrap_or(Expr::Zero),
                     });
                 }

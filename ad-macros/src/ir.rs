@@ -178,6 +178,10 @@ pub enum Expr {
         mutable: bool,
         range: Option<Box<(Expr, Expr)>>,
     },
+    /// `Vec::with_capacity(capacity)` / `Vec::new()`: an empty buffer grown by `push`.
+    NewVec {
+        capacity: Option<Box<Expr>>,
+    },
     /// `vec![init; len]`
     NewBuf {
         init: Box<Expr>,
@@ -334,6 +338,11 @@ pub enum Stmt {
         tape: Var,
         value: Expr,
     },
+    /// `buf.push(value);`: a new last element.
+    Append {
+        buf: Var,
+        value: Expr,
+    },
     /// `tape.pop_into(place);`: puts back contents a `push_slice` recorded; `place` is a
     /// mutable `Expr::Ref`.
     Restore {
@@ -412,6 +421,11 @@ impl Expr {
                 init.visit_vars(f);
                 len.visit_vars(f);
             }
+            Expr::NewVec { capacity } => {
+                if let Some(c) = capacity {
+                    c.visit_vars(f);
+                }
+            }
             Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
                 a.visit_vars(f)
             }
@@ -458,6 +472,11 @@ impl Expr {
             Expr::NewBuf { init, len } => {
                 init.map_vars(f);
                 len.map_vars(f);
+            }
+            Expr::NewVec { capacity } => {
+                if let Some(c) = capacity {
+                    c.map_vars(f);
+                }
             }
             Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
                 a.map_vars(f)
@@ -547,6 +566,10 @@ impl Stmt {
                 f(*tape);
                 place.visit_vars(f)
             }
+            Stmt::Append { buf, value } => {
+                f(*buf);
+                value.visit_vars(f)
+            }
             Stmt::Declare { .. } | Stmt::Item(_) | Stmt::Break(_) | Stmt::Continue(_) => {}
         }
     }
@@ -580,7 +603,8 @@ impl Stmt {
             Stmt::Let { expr, .. }
             | Stmt::Return(expr)
             | Stmt::Assign { expr, .. }
-            | Stmt::Push { value: expr, .. } => vec![expr],
+            | Stmt::Push { value: expr, .. }
+            | Stmt::Append { value: expr, .. } => vec![expr],
             Stmt::Store { index, value, .. } => vec![index, value],
             Stmt::If { cond, .. } => vec![cond],
             Stmt::Reserve { iter, .. } => iter.exprs_mut(),
@@ -625,7 +649,10 @@ pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
             ..
         } => out.extend(vars.iter().flatten().copied()),
         // A buffer written by a store: reading it is reading mutable state too.
-        Stmt::Declare { var } | Stmt::Assign { var, .. } | Stmt::Store { buf: var, .. } => {
+        Stmt::Declare { var }
+        | Stmt::Assign { var, .. }
+        | Stmt::Store { buf: var, .. }
+        | Stmt::Append { buf: var, .. } => {
             out.insert(*var);
         }
         // .. and so is one a call writes into.
@@ -643,6 +670,45 @@ pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
             }
         }
         _ => {}
+    });
+    out
+}
+
+/// For each buffer written in `stmts` (by a store, a `push` or a call), one past the index of
+/// the last top-level statement that writes it.
+pub fn frozen_after(stmts: &Block) -> std::collections::HashMap<Var, usize> {
+    let mut out = std::collections::HashMap::new();
+    for (i, stmt) in stmts.iter().enumerate() {
+        walk(std::slice::from_ref(stmt), &mut |s| match s {
+            Stmt::Store { buf, .. } | Stmt::Append { buf, .. } => {
+                out.insert(*buf, i + 1);
+            }
+            Stmt::Let {
+                expr: Expr::Call { args, .. },
+                ..
+            } => {
+                for a in args {
+                    if let Expr::Ref {
+                        buf, mutable: true, ..
+                    } = a
+                    {
+                        out.insert(*buf, i + 1);
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+    out
+}
+
+/// The buffers that grow by `push`.
+pub fn appended(block: &Block) -> std::collections::HashSet<Var> {
+    let mut out = std::collections::HashSet::new();
+    walk(block, &mut |s| {
+        if let Stmt::Append { buf, .. } = s {
+            out.insert(*buf);
+        }
     });
     out
 }

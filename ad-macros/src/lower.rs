@@ -1201,6 +1201,21 @@ impl Lowerer<'_> {
                 return self.fill(b, &m.args[0], span);
             }
         }
+        if name == "push" && m.args.len() == 1 {
+            if let Some(b) = self.as_buffer(&m.receiver) {
+                let Some(v) = self.scalar(&m.args[0]) else {
+                    return Value::Error;
+                };
+                if let Some(slot) = self.types.element_slot(b) {
+                    self.types.same(v, slot, span, self.diag);
+                }
+                self.fun.stmts.push(Stmt::Append {
+                    buf: b,
+                    value: Expr::Var(v),
+                });
+                return Value::Unit;
+            }
+        }
         if let Some(t) = &m.turbofish {
             self.diag
                 .error(t, "turbofish arguments are not supported here");
@@ -1225,6 +1240,36 @@ impl Lowerer<'_> {
         };
         // `f64::sin(x)`
         let segs = &func.path.segments;
+        // `Vec::with_capacity(n)`, `Vec::new()`: a buffer grown by `push`.
+        if func.qself.is_none() && segs.len() == 2 && segs[0].ident == "Vec" {
+            let capacity = match (segs[1].ident.to_string().as_str(), c.args.len()) {
+                ("new", 0) => None,
+                ("with_capacity", 1) => match self.scalar(&c.args[0]) {
+                    Some(n) => {
+                        self.types.fact(n, Kind::Int, c.args[0].span(), self.diag);
+                        Some(Box::new(Expr::Var(n)))
+                    }
+                    None => return Value::Error,
+                },
+                _ => {
+                    self.diag.error(
+                        c,
+                        "of `Vec`'s constructors only `Vec::new()` and `Vec::with_capacity(n)` \
+                         are supported (or `vec![v; n]`)",
+                    );
+                    return Value::Error;
+                }
+            };
+            let origin = hint.map_or(Origin::Temp, |h| Origin::User(h.to_string()));
+            let b = self.new_buffer(origin, Kind::Unknown);
+            self.fun.stmts.push(Stmt::Let {
+                vars: vec![Some(b)],
+                mutable: true,
+                expr: Expr::NewVec { capacity },
+                span: c.func.span(),
+            });
+            return Value::Buffer(b);
+        }
         if func.qself.is_none() && segs.len() == 2 {
             let width = match segs[0].ident.to_string().as_str() {
                 "f64" => Some(FloatTy::F64),

@@ -70,7 +70,7 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
     }
     let mut stored = HashSet::new();
     crate::ir::walk(&p.stmts, &mut |s| match s {
-        Stmt::Store { buf, .. } => {
+        Stmt::Store { buf, .. } | Stmt::Append { buf, .. } => {
             stored.insert(*buf);
         }
         Stmt::Let {
@@ -98,7 +98,8 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         next_loop: 1_000_000,
         stored,
         buffer_len: std::collections::HashMap::new(),
-        frozen_after: frozen_after(&p.stmts),
+        frozen_after: crate::ir::frozen_after(&p.stmts),
+        appended: crate::ir::appended(&p.stmts),
         top_index: 0,
         primal_reads: crate::ir::reads(&p.stmts, p.ret.as_ref()),
         params: params.clone(),
@@ -191,34 +192,6 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
     f
 }
 
-/// For each buffer written in `stmts` (by a store or a call), one past the index of the last
-/// top-level statement that writes it.
-fn frozen_after(stmts: &Block) -> std::collections::HashMap<Var, usize> {
-    let mut out = std::collections::HashMap::new();
-    for (i, stmt) in stmts.iter().enumerate() {
-        crate::ir::walk(std::slice::from_ref(stmt), &mut |s| match s {
-            Stmt::Store { buf, .. } => {
-                out.insert(*buf, i + 1);
-            }
-            Stmt::Let {
-                expr: Expr::Call { args, .. },
-                ..
-            } => {
-                for a in args {
-                    if let Expr::Ref {
-                        buf, mutable: true, ..
-                    } = a
-                    {
-                        out.insert(*buf, i + 1);
-                    }
-                }
-            }
-            _ => {}
-        });
-    }
-    out
-}
-
 /// The two sweeps of one block, and what the reversed block needs from outside it.
 struct Swept {
     fwd: Block,
@@ -247,6 +220,8 @@ struct Reverse {
     frozen_after: std::collections::HashMap<Var, usize>,
     /// The top-level statement being transformed.
     top_index: usize,
+    /// Buffers that grow by `push`: their length is not a constant.
+    appended: HashSet<Var>,
     /// Variables the primal reads (a call whose value nothing reads returns `()`).
     primal_reads: HashSet<Var>,
     params: Vec<Var>,
@@ -576,7 +551,7 @@ impl Reverse {
                         .get(buf)
                         .is_some_and(|&k| self.top_index >= k)
             }
-            Expr::Len(_) => true,
+            Expr::Len(b) => !self.appended.contains(b),
             // Reading the receiver again.
             Expr::SelfValue | Expr::Member(..) | Expr::Borrow(_) => true,
             Expr::Cast(..) | Expr::Unary(..) => true,
@@ -597,6 +572,12 @@ impl Reverse {
             } => {
                 // A cell's initial value.
                 fwd.push(stmt.clone());
+                if let (Expr::NewVec { .. }, [Some(b)]) = (expr, vars.as_slice()) {
+                    // Created at the top level (`expand` checks): its adjoint is made when the
+                    // adjoint sweep starts, with the length the forward sweep left.
+                    self.buffer_len.insert(*b, Expr::Len(*b));
+                    return;
+                }
                 if let (Expr::NewBuf { init, len }, [Some(b)]) = (expr, vars.as_slice()) {
                     self.buffer_len.insert(*b, (**len).clone());
                     // vec![x; n] with x active: x_bar += Σ b_bar[k]
@@ -685,6 +666,26 @@ impl Reverse {
                     };
                     self.add(rev, src, element, *op == AssignOp::Sub);
                 }
+            }
+            Stmt::Append { buf, value } => {
+                // b.push(v) as b[k] = v with k the length before: v_bar += b_bar[k]
+                if self.act.active(*buf) {
+                    let k = self.fresh(Origin::Temp, Ty::Int);
+                    fwd.push(Stmt::Let {
+                        vars: vec![Some(k)],
+                        mutable: false,
+                        expr: Expr::Len(*buf),
+                        span: Span::call_site(),
+                    });
+                    let bar = self.bar(*buf);
+                    let src = self.active_var(value);
+                    let element = Expr::Load {
+                        buf: bar,
+                        index: Box::new(Expr::Var(k)),
+                    };
+                    self.add(rev, src, element, false);
+                }
+                fwd.push(stmt.clone());
             }
             Stmt::If { cond, then, els } => {
                 let a = self.block(then, None);
@@ -812,7 +813,15 @@ impl Reverse {
         rev: &mut Block,
         free: &mut BTreeSet<Var>,
     ) {
-        let k = iter.checkpoint.clone().unwrap_or(Expr::Usize(1));
+        // The period, bound to a name: a literal `1` in `step % 1` would trip a lint.
+        let every = self.fresh(Origin::Named("every"), Ty::Int);
+        fwd.push(Stmt::Let {
+            vars: vec![Some(every)],
+            mutable: false,
+            expr: iter.checkpoint.clone().unwrap_or(Expr::Usize(1)),
+            span: Span::call_site(),
+        });
+        let k = Expr::Var(every);
         let mut plain = iter.clone();
         plain.checkpoint = None;
         // The state: cells the body mentions that live outside it.
@@ -1035,7 +1044,12 @@ impl Reverse {
                 range,
             } = a
             {
-                if *mutable || self.cells.contains(buf) {
+                // A buffer nothing writes from here on holds at `g_vjp` what it held here.
+                let frozen = self
+                    .frozen_after
+                    .get(buf)
+                    .is_none_or(|&k| self.top_index >= k);
+                if *mutable || !frozen {
                     let tape = self.fresh(Origin::Tape(*buf), Ty::Opaque);
                     self.tapes.push(tape);
                     fwd.push(Stmt::Push {

@@ -225,3 +225,56 @@ fn frozen_tables_and_updates_in_place() {
     )
     .check_random(3, 1.0);
 }
+
+/// A `Vec` grown by `push` (features of `x`), read back by index and by iteration.
+#[differentiate(forward, reverse)]
+pub fn pushed_features(x: &[f64], w: f64) -> f64 {
+    let mut features = Vec::with_capacity(2 * x.len());
+    for &v in x {
+        features.push(v * w);
+        features.push(v.sin());
+    }
+    let mut extra = Vec::new();
+    for k in 0..2 {
+        extra.push(w * w + k as f64);
+    }
+    let mut s = extra[0] * extra[1];
+    for i in 1..features.len() {
+        s += features[i] * features[i - 1];
+    }
+    for &f in &features {
+        s += 0.1 * f;
+    }
+    s
+}
+
+#[test]
+fn vec_grown_by_push() {
+    let x = [0.3, -1.2, 0.8, 0.5];
+    let w = 0.7;
+    let f = |x: &[f64], w: f64| pushed_features(x, w);
+    let mut gx = [0.0; 4];
+    let (v, gw) = pushed_features_vjp(&x, &mut gx, w, 1.0);
+    assert_eq!(v, f(&x, w));
+    let (_, dw) = pushed_features_jvp(&x, &[0.0; 4], w, 1.0);
+    let h = 1e-6;
+    let fd_w = (f(&x, w + h) - f(&x, w - h)) / (2.0 * h);
+    assert!(
+        (gw - fd_w).abs() < 1e-7 && (gw - dw).abs() < 1e-12,
+        "{gw} {dw} {fd_w}"
+    );
+    for k in 0..4 {
+        let mut e = [0.0; 4];
+        e[k] = 1.0;
+        let (_, d) = pushed_features_jvp(&x, &e, w, 0.0);
+        let (mut up, mut down) = (x, x);
+        up[k] += h;
+        down[k] -= h;
+        let fd = (f(&up, w) - f(&down, w)) / (2.0 * h);
+        assert!(
+            (gx[k] - fd).abs() < 1e-7 && (gx[k] - d).abs() < 1e-12,
+            "{k}: {} {d} {fd}",
+            gx[k]
+        );
+    }
+}
