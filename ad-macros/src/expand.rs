@@ -3,7 +3,7 @@
 //! found in any phase is reported at once.
 
 use crate::diag::Diagnostics;
-use crate::{activity, cleanup, emit, forward, lower, names, options, reverse, signature};
+use crate::{activity, carry, cleanup, emit, forward, lower, names, options, reverse, signature};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::HashSet;
@@ -106,6 +106,7 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         };
         let mut vjp = reverse::transform(primal, &inputs, &outputs, output);
         cleanup::simplify(&mut vjp);
+        carry::carry_neighbour_updates(&mut vjp);
         let header = emit::Header {
             name: format_ident!("{}_vjp", base, span = base.span()),
             vis: &func.vis,

@@ -11,6 +11,7 @@
 //! [`ir`] is the representation they share; [`expand`] runs them.
 
 mod activity;
+mod carry;
 mod cleanup;
 mod diag;
 mod emit;

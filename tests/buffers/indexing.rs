@@ -265,3 +265,31 @@ fn tuple_output() {
     })
     .check_random(2, 1.0);
 }
+
+/// Stencils over neighbouring elements: the reversed loop carries one of the two adjoint
+/// updates of each element in a register. Offsets (i, i + 1) and (i - 1, i), a `-=` update,
+/// and ranges that may be empty.
+#[differentiate(forward, reverse)]
+pub fn stencils(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut s = 0.0;
+    for i in 0..n - 1 {
+        let a = x[i + 1] - x[i] * x[i];
+        let b = 1.0 - x[i];
+        s += 100.0 * a * a + b * b;
+    }
+    for i in 1..n {
+        s -= (x[i] * x[i - 1]).sin();
+    }
+    for i in 2..n {
+        s += x[i - 2] * x[i];
+    }
+    s
+}
+
+#[test]
+fn neighbouring_adjoint_updates() {
+    for n in [1, 2, 3, 7] {
+        of_buffer("stencils", n, stencils, stencils_jvp, stencils_vjp).check_random(2, 1.0);
+    }
+}
