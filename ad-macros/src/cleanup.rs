@@ -734,40 +734,27 @@ impl Liveness {
 
 fn fix_mutability(f: &mut Function) {
     let mut assigned = HashSet::new();
-    walk(&f.stmts, &mut |s| match s {
-        Stmt::Assign { var, .. }
-        | Stmt::Store { buf: var, .. }
-        | Stmt::Push { tape: var, .. }
-        | Stmt::Append { buf: var, .. }
-        | Stmt::Reserve { tape: var, .. } => {
-            assigned.insert(*var);
-        }
-        Stmt::Restore {
-            tape,
-            place: Expr::Ref { buf, .. },
-        } => {
-            assigned.insert(*tape);
-            assigned.insert(*buf);
-        }
-        Stmt::Let {
-            expr: Expr::Pop(t), ..
-        } => {
-            assigned.insert(*t);
-        }
-        Stmt::Let {
-            expr: Expr::Call { args, .. },
-            ..
-        } => {
-            for a in args {
-                if let Expr::Ref {
-                    buf, mutable: true, ..
-                } = a
-                {
-                    assigned.insert(*buf);
-                }
+    walk(&f.stmts, &mut |s| {
+        assigned.extend(s.written_buffers());
+        match s {
+            Stmt::Assign { var, .. }
+            | Stmt::Push { tape: var, .. }
+            | Stmt::Reserve { tape: var, .. }
+            | Stmt::Let {
+                expr: Expr::Pop(var),
+                ..
+            } => {
+                assigned.insert(*var);
             }
+            Stmt::Restore {
+                tape,
+                place: Expr::Ref { buf, .. },
+            } => {
+                assigned.insert(*tape);
+                assigned.insert(*buf);
+            }
+            _ => {}
         }
-        _ => {}
     });
     walk_mut(&mut f.stmts, &mut |s| {
         if let Stmt::Let { vars, mutable, .. } = s {

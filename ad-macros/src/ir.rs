@@ -574,6 +574,27 @@ impl Stmt {
         }
     }
 
+    /// The buffers this statement itself writes: by a store, a `push`, or passing them
+    /// mutably to a call.
+    pub fn written_buffers(&self) -> Vec<Var> {
+        match self {
+            Stmt::Store { buf, .. } | Stmt::Append { buf, .. } => vec![*buf],
+            Stmt::Let {
+                expr: Expr::Call { args, .. },
+                ..
+            } => args
+                .iter()
+                .filter_map(|a| match a {
+                    Expr::Ref {
+                        buf, mutable: true, ..
+                    } => Some(*buf),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The blocks nested in this statement.
     pub fn blocks(&self) -> Vec<&Block> {
         match self {
@@ -648,28 +669,12 @@ pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
             mutable: true,
             ..
         } => out.extend(vars.iter().flatten().copied()),
-        // A buffer written by a store: reading it is reading mutable state too.
-        Stmt::Declare { var }
-        | Stmt::Assign { var, .. }
-        | Stmt::Store { buf: var, .. }
-        | Stmt::Append { buf: var, .. } => {
+        Stmt::Declare { var } | Stmt::Assign { var, .. } => {
             out.insert(*var);
         }
-        // .. and so is one a call writes into.
-        Stmt::Let {
-            expr: Expr::Call { args, .. },
-            ..
-        } => {
-            for a in args {
-                if let Expr::Ref {
-                    buf, mutable: true, ..
-                } = a
-                {
-                    out.insert(*buf);
-                }
-            }
-        }
-        _ => {}
+        // A buffer written (by a store, a push or a call): reading it is reading mutable
+        // state too.
+        other => out.extend(other.written_buffers()),
     });
     out
 }
@@ -679,24 +684,10 @@ pub fn cells(block: &Block) -> std::collections::HashSet<Var> {
 pub fn frozen_after(stmts: &Block) -> std::collections::HashMap<Var, usize> {
     let mut out = std::collections::HashMap::new();
     for (i, stmt) in stmts.iter().enumerate() {
-        walk(std::slice::from_ref(stmt), &mut |s| match s {
-            Stmt::Store { buf, .. } | Stmt::Append { buf, .. } => {
-                out.insert(*buf, i + 1);
+        walk(std::slice::from_ref(stmt), &mut |s| {
+            for buf in s.written_buffers() {
+                out.insert(buf, i + 1);
             }
-            Stmt::Let {
-                expr: Expr::Call { args, .. },
-                ..
-            } => {
-                for a in args {
-                    if let Expr::Ref {
-                        buf, mutable: true, ..
-                    } = a
-                    {
-                        out.insert(*buf, i + 1);
-                    }
-                }
-            }
-            _ => {}
         });
     }
     out

@@ -69,25 +69,7 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         });
     }
     let mut stored = HashSet::new();
-    crate::ir::walk(&p.stmts, &mut |s| match s {
-        Stmt::Store { buf, .. } | Stmt::Append { buf, .. } => {
-            stored.insert(*buf);
-        }
-        Stmt::Let {
-            expr: Expr::Call { args, .. },
-            ..
-        } => {
-            for a in args {
-                if let Expr::Ref {
-                    buf, mutable: true, ..
-                } = a
-                {
-                    stored.insert(*buf);
-                }
-            }
-        }
-        _ => {}
-    });
+    crate::ir::walk(&p.stmts, &mut |s| stored.extend(s.written_buffers()));
     let params: Vec<Var> = p.params.iter().map(|q| q.var).collect();
     let mut r = Reverse {
         cells: cells(&p.stmts),
@@ -280,6 +262,36 @@ impl Reverse {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The adjoint of `b[i] = v` (`v_bar += b_bar[i]; b_bar[i] = 0`) or of `b[i] += v` / `-=`
+    /// (`v_bar ±= b_bar[i]`, which leaves `b_bar[i]` as it is).
+    fn element_adjoint(
+        &mut self,
+        rev: &mut Block,
+        buf: Var,
+        index: &Expr,
+        value: &Expr,
+        op: AssignOp,
+    ) {
+        if !self.act.active(buf) {
+            return;
+        }
+        let bar = self.bar(buf);
+        let src = self.active_var(value);
+        let element = Expr::Load {
+            buf: bar,
+            index: Box::new(index.clone()),
+        };
+        self.add(rev, src, element, op == AssignOp::Sub);
+        if op == AssignOp::Set {
+            rev.push(Stmt::Store {
+                buf: bar,
+                index: index.clone(),
+                op: AssignOp::Set,
+                value: Expr::Zero,
+            });
         }
     }
 
@@ -628,47 +640,14 @@ impl Reverse {
             Stmt::Store {
                 buf,
                 index,
-                op: AssignOp::Set,
-                value,
-            } => {
-                // b[i] = v: v_bar += b_bar[i]; b_bar[i] = 0
-                fwd.push(stmt.clone());
-                if self.act.active(*buf) {
-                    let bar = self.bar(*buf);
-                    let src = self.active_var(value);
-                    let element = Expr::Load {
-                        buf: bar,
-                        index: Box::new(index.clone()),
-                    };
-                    self.add(rev, src, element, false);
-                    rev.push(Stmt::Store {
-                        buf: bar,
-                        index: index.clone(),
-                        op: AssignOp::Set,
-                        value: Expr::Zero,
-                    });
-                }
-            }
-            Stmt::Store {
-                buf,
-                index,
                 op,
                 value,
             } => {
-                // b[i] += v: v_bar += b_bar[i] (b_bar[i] is unchanged)
                 fwd.push(stmt.clone());
-                if self.act.active(*buf) {
-                    let bar = self.bar(*buf);
-                    let src = self.active_var(value);
-                    let element = Expr::Load {
-                        buf: bar,
-                        index: Box::new(index.clone()),
-                    };
-                    self.add(rev, src, element, *op == AssignOp::Sub);
-                }
+                self.element_adjoint(rev, *buf, index, value, *op);
             }
             Stmt::Append { buf, value } => {
-                // b.push(v) as b[k] = v with k the length before: v_bar += b_bar[k]
+                // b.push(v) is b[k] = v with k the length before.
                 if self.act.active(*buf) {
                     let k = self.fresh(Origin::Temp, Ty::Int);
                     fwd.push(Stmt::Let {
@@ -677,13 +656,7 @@ impl Reverse {
                         expr: Expr::Len(*buf),
                         span: Span::call_site(),
                     });
-                    let bar = self.bar(*buf);
-                    let src = self.active_var(value);
-                    let element = Expr::Load {
-                        buf: bar,
-                        index: Box::new(Expr::Var(k)),
-                    };
-                    self.add(rev, src, element, false);
+                    self.element_adjoint(rev, *buf, &Expr::Var(k), value, AssignOp::Add);
                 }
                 fwd.push(stmt.clone());
             }
