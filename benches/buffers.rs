@@ -20,6 +20,10 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
+#[path = "common/data.rs"]
+mod data;
+use data::data;
+
 #[path = "common/buffer_workloads.rs"]
 mod buffer_workloads;
 
@@ -34,19 +38,6 @@ use handwritten_buffers::{dot_grad, matvec_loss_grad, softmax_xent_grad, sum_squ
 
 const N_VECTOR: usize = 1_000_000;
 const N_MATRIX: usize = 1000;
-
-/// `n` deterministic values in [-1, 1) from a 64-bit linear congruential generator.
-fn data(n: usize, seed: u64) -> Vec<f64> {
-    let mut state = seed;
-    (0..n)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 52) as f64 - 1.0
-        })
-        .collect()
-}
 
 fn bench_sum_squares(c: &mut Criterion) {
     let x = data(N_VECTOR, 1);

@@ -58,6 +58,10 @@ use easy_ml::differentiation::{Record, WengertList};
 use easy_ml::numeric::extra::{Exp, Ln, Sin};
 use num_dual::{Dual64, DualNum, DualStruct};
 use std::hint::black_box;
+
+#[path = "common/data.rs"]
+mod data;
+use data::data;
 use std::time::Duration;
 
 const SIZES: [usize; 3] = [10, 1_000, 100_000];
@@ -377,20 +381,6 @@ fn fd_directional(
         *d = a - h * b;
     }
     (f(up) - f(down)) / (2.0 * h)
-}
-
-/// `n` deterministic values in [-1, 1) from a 64-bit linear congruential generator (as in
-/// `benches/buffers.rs`).
-fn data(n: usize, seed: u64) -> Vec<f64> {
-    let mut state = seed;
-    (0..n)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 52) as f64 - 1.0
-        })
-        .collect()
 }
 
 /// ‖a − b‖∞ / ‖b‖∞: the error relative to the size of the reference vector (componentwise it
