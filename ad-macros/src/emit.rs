@@ -460,6 +460,7 @@ impl Emitter<'_> {
                 quote!(#n)
             }
             Expr::NewTape => quote!(::ad::Tape::new()),
+            Expr::NewSlot => quote!(::ad::Slot::new()),
             Expr::Load { buf, .. } if self.scalar_ref(*buf) => {
                 let b = self.var(*buf);
                 quote!(*#b)

@@ -192,6 +192,8 @@ pub enum Expr {
     Usize(usize),
     /// `::ad::Tape::new()`
     NewTape,
+    /// `::ad::Slot::new()`: the record of a block that runs at most once per call.
+    NewSlot,
     /// `tape.pop()`
     Pop(Var),
 }
@@ -403,7 +405,7 @@ impl Expr {
         match self {
             Expr::Var(v) => f(*v),
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
-            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::SelfValue => {}
+            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::NewSlot | Expr::SelfValue => {}
             Expr::Member(a, _) | Expr::Borrow(a) => a.visit_vars(f),
             Expr::Pop(t) | Expr::Len(t) => f(*t),
             Expr::Ref { buf, range, .. } => {
@@ -459,7 +461,12 @@ impl Expr {
             Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
             Expr::SelfValue => {}
             Expr::Member(a, _) | Expr::Borrow(a) => a.map_vars(f),
-            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::Pop(_) | Expr::Len(_) => {}
+            Expr::Bool(_)
+            | Expr::Usize(_)
+            | Expr::NewTape
+            | Expr::NewSlot
+            | Expr::Pop(_)
+            | Expr::Len(_) => {}
             // The buffer is a place; only the bounds of a sub-slice are values.
             Expr::Ref { range, .. } => {
                 if let Some(r) = range {

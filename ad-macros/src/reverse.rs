@@ -82,6 +82,8 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         buffer_len: std::collections::HashMap::new(),
         frozen_after: crate::ir::frozen_after(&p.stmts),
         appended: crate::ir::appended(&p.stmts),
+        loop_depth: 0,
+        slots: HashSet::new(),
         top_index: 0,
         primal_reads: crate::ir::reads(&p.stmts, p.ret.as_ref()),
         params: params.clone(),
@@ -132,7 +134,11 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         .map(|t| Stmt::Let {
             vars: vec![Some(*t)],
             mutable: true,
-            expr: Expr::NewTape,
+            expr: if r.slots.contains(t) {
+                Expr::NewSlot
+            } else {
+                Expr::NewTape
+            },
             span: Span::call_site(),
         })
         .collect();
@@ -174,6 +180,17 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
     f
 }
 
+/// Values recorded together share a tuple; values of one size share it without padding.
+fn size_class(ty: Ty) -> u8 {
+    match ty {
+        Ty::Float(crate::ir::FloatTy::F64) | Ty::Int => 0,
+        Ty::Float(crate::ir::FloatTy::F32) => 1,
+        Ty::Bool => 2,
+        Ty::Float(crate::ir::FloatTy::Generic) => 3,
+        _ => 4,
+    }
+}
+
 /// The two sweeps of one block, and what the reversed block needs from outside it.
 struct Swept {
     fwd: Block,
@@ -204,6 +221,10 @@ struct Reverse {
     top_index: usize,
     /// Buffers that grow by `push`: their length is not a constant.
     appended: HashSet<Var>,
+    /// How many loops enclose the block being transformed.
+    loop_depth: usize,
+    /// Tapes of blocks outside loops, which hold at most one record: `ad::Slot`s.
+    slots: HashSet<Var>,
     /// Variables the primal reads (a call whose value nothing reads returns `()`).
     primal_reads: HashSet<Var>,
     params: Vec<Var>,
@@ -442,19 +463,23 @@ impl Reverse {
                 }
             }
             record.sort();
-            // One tape per type, holding a tuple per execution of the block: one push and
-            // one pop per iteration, and no padding between floats.
-            let mut groups: Vec<(Ty, Vec<Var>)> = Vec::new();
+            // One tape per size of value, holding a tuple per execution of the block: one
+            // push and one pop per iteration, and no padding between floats. A block outside
+            // loops runs at most once per call: its record needs one slot, not a stack.
+            let mut groups: Vec<(u8, Vec<Var>)> = Vec::new();
             for v in record {
-                let ty = self.f.ty(v);
-                match groups.iter_mut().find(|(t, _)| *t == ty) {
+                let class = size_class(self.f.ty(v));
+                match groups.iter_mut().find(|(c, _)| *c == class) {
                     Some((_, vs)) => vs.push(v),
-                    None => groups.push((ty, vec![v])),
+                    None => groups.push((class, vec![v])),
                 }
             }
             for (_, vs) in groups {
                 let tape = self.fresh(Origin::Tape(vs[0]), Ty::Opaque);
                 self.tapes.push(tape);
+                if self.loop_depth == 0 {
+                    self.slots.insert(tape);
+                }
                 recorded.push(tape);
                 let value = match vs.as_slice() {
                     [v] => Expr::Var(*v),
@@ -684,6 +709,12 @@ impl Reverse {
     }
 
     fn looped(&mut self, l: &Loop, fwd: &mut Block, rev: &mut Block, free: &mut BTreeSet<Var>) {
+        self.loop_depth += 1;
+        self.looped_in(l, fwd, rev, free);
+        self.loop_depth -= 1;
+    }
+
+    fn looped_in(&mut self, l: &Loop, fwd: &mut Block, rev: &mut Block, free: &mut BTreeSet<Var>) {
         let mut body = self.block(&l.body, None);
         match &l.kind {
             LoopKind::For { var, iter } if iter.checkpoint.is_some() => {

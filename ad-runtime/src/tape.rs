@@ -131,6 +131,39 @@ impl<T: Copy + 'static> Tape<T> {
     }
 }
 
+/// The record of a block that runs at most once per call (a branch outside loops, the trip
+/// count of a loop outside loops): the `Tape` interface on one value, without an allocation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Slot<T: Copy> {
+    value: Option<T>,
+}
+
+impl<T: Copy> Slot<T> {
+    /// An empty slot.
+    #[inline]
+    pub const fn new() -> Self {
+        Slot { value: None }
+    }
+
+    /// Records `value`.
+    #[inline]
+    pub fn push(&mut self, value: T) {
+        self.value = Some(value);
+    }
+
+    /// Takes back the value recorded.
+    ///
+    /// # Panics
+    /// If nothing is recorded, which would be a bug in the generated code.
+    #[inline]
+    pub fn pop(&mut self) -> T {
+        match self.value.take() {
+            Some(v) => v,
+            None => underflow(),
+        }
+    }
+}
+
 /// Out of the hot path of `pop`.
 #[cold]
 #[inline(never)]
@@ -200,6 +233,19 @@ mod tests {
         assert!(u.is_empty());
         u.push((3.0, 4));
         assert_eq!(u.pop(), (3.0, 4));
+    }
+
+    #[test]
+    fn a_slot_holds_one_record() {
+        let mut s = super::Slot::new();
+        s.push((1.0, 2_usize));
+        assert_eq!(s.pop(), (1.0, 2));
+    }
+
+    #[test]
+    #[should_panic(expected = "empty tape")]
+    fn popping_an_empty_slot_panics() {
+        super::Slot::<f64>::new().pop();
     }
 
     #[test]
