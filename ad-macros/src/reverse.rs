@@ -436,6 +436,10 @@ impl Reverse {
                 // Recomputing `v` must not make the block record an operand nothing else needs
                 // (`v > m` would record the float `m`): then record `v` itself.
                 let recomputed = self.recomputable(v, &fwd).filter(|e| {
+                    // Recording a `max`/`min` choice (a byte) beats recording its partials.
+                    if matches!(e, Expr::Rule { name, .. } if name == "choice_partials") {
+                        return true;
+                    }
                     let mut costly = false;
                     e.visit_vars(&mut |u| {
                         // A buffer of this block is never made again just to read it.
@@ -495,10 +499,8 @@ impl Reverse {
             }
             for s in &fwd {
                 if let Stmt::Let { vars, .. } = s {
-                    if let [Some(v)] = vars.as_slice() {
-                        if recompute.contains(v) {
-                            prefix.push(s.clone());
-                        }
+                    if vars.iter().flatten().any(|v| recompute.contains(v)) {
+                        prefix.push(s.clone());
                     }
                 }
             }
@@ -567,6 +569,13 @@ impl Reverse {
                 expr,
                 ..
             } if vars.as_slice() == [Some(v)] => Some(expr),
+            // The partials of `max`/`min` come as a pair, recomputed together.
+            Stmt::Let {
+                vars,
+                mutable: false,
+                expr: expr @ Expr::Rule { name, .. },
+                ..
+            } if name == "choice_partials" && vars.contains(&Some(v)) => Some(expr),
             _ => None,
         })?;
         // A buffer is a cell for its elements, which are handled below, not for its length.
@@ -589,6 +598,8 @@ impl Reverse {
                         .is_some_and(|&k| self.top_index >= k)
             }
             Expr::Len(b) => !self.appended.contains(b),
+            // The partials of `max`/`min` from the recorded choice.
+            Expr::Rule { name, .. } => name == "choice_partials",
             // Reading the receiver again.
             Expr::SelfValue | Expr::Member(..) | Expr::Borrow(_) => true,
             Expr::Cast(..) | Expr::Unary(..) => true,
@@ -1224,12 +1235,38 @@ impl Reverse {
                     }
                 }
             }
-            fwd.push(Stmt::Let {
-                vars: pattern,
-                mutable: false,
-                expr: Expr::Rule { name, args },
-                span: *span,
-            });
+            let selector = matches!(name.to_string().as_str(), "max" | "min");
+            if selector && !terms.is_empty() {
+                // `max`/`min`: the value and which argument won; the partials follow from
+                // that (recorded in one byte in a loop, recomputed in the reversed loop).
+                let choice = self.fresh(Origin::Temp, Ty::Opaque);
+                let with = |suffix: &str| syn::Ident::new(&format!("{name}{suffix}"), name.span());
+                fwd.push(Stmt::Let {
+                    vars: vec![pattern[0], Some(choice)],
+                    mutable: false,
+                    expr: Expr::Rule {
+                        name: with("_choice"),
+                        args,
+                    },
+                    span: *span,
+                });
+                fwd.push(Stmt::Let {
+                    vars: pattern[1..].to_vec(),
+                    mutable: false,
+                    expr: Expr::Rule {
+                        name: syn::Ident::new("choice_partials", name.span()),
+                        args: vec![Expr::Var(choice)],
+                    },
+                    span: *span,
+                });
+            } else {
+                fwd.push(Stmt::Let {
+                    vars: pattern,
+                    mutable: false,
+                    expr: Expr::Rule { name, args },
+                    span: *span,
+                });
+            }
             for (y, a, p) in terms {
                 let ybar = self.bar(y);
                 self.add(

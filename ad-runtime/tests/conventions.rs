@@ -286,3 +286,27 @@ fn constant_factors_match_std() {
     assert_eq!(rules::mul_add(2.0, 3.0, 4.0), (10.0, 3.0, 2.0, 1.0));
     assert_eq!(rules::sin_cos(0.0), (0.0, 1.0, 1.0, -0.0));
 }
+
+#[test]
+fn recorded_choices_give_the_partials_of_max_and_min() {
+    let nan = f64::NAN;
+    let cases = [
+        (1.0, 2.0),
+        (2.0, 1.0),
+        (1.5, 1.5),
+        (nan, 1.0),
+        (1.0, nan),
+        (nan, nan),
+    ];
+    let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
+    for (a, b) in cases {
+        let (v, c) = rules::max_choice(a, b);
+        let (w, da, db) = rules::max(a, b);
+        let (pa, pb): (f64, f64) = rules::choice_partials(c);
+        assert!(same(v, w) && same(pa, da) && same(pb, db), "max({a}, {b})");
+        let (v, c) = rules::min_choice(a, b);
+        let (w, da, db) = rules::min(a, b);
+        let (pa, pb): (f64, f64) = rules::choice_partials(c);
+        assert!(same(v, w) && same(pa, da) && same(pb, db), "min({a}, {b})");
+    }
+}

@@ -3,6 +3,7 @@
 //! tabulated in the [module docs](super).
 
 use crate::Float;
+use std::marker::PhantomData;
 
 /// `x.abs()` and its derivative `signum(x)`.
 ///
@@ -58,7 +59,7 @@ pub fn fract<F: Float>(x: F) -> (F, F) {
 /// partials are NaN.
 #[inline]
 pub fn max<F: Float>(a: F, b: F) -> (F, F, F) {
-    let (da, db) = select(a, b, a > b);
+    let (da, db) = choice_partials(choose(a, b, a > b));
     (a.max(b), da, db)
 }
 
@@ -70,29 +71,68 @@ pub fn max<F: Float>(a: F, b: F) -> (F, F, F) {
 /// partials are NaN.
 #[inline]
 pub fn min<F: Float>(a: F, b: F) -> (F, F, F) {
-    let (da, db) = select(a, b, a < b);
+    let (da, db) = choice_partials(choose(a, b, a < b));
     (a.min(b), da, db)
 }
 
-/// Partials of `max`/`min`; `a_wins` is whether `a` is strictly selected.
+/// Which argument `max` or `min` selected: all its partials depend on, in one byte. Reverse
+/// mode records this in a loop instead of the two partials (`max_choice`, `min_choice`,
+/// then `choice_partials` in the adjoint sweep).
+/// Typed by the float type, so that `choice_partials` needs no annotation.
+#[derive(Debug)]
+pub struct Choice<F>(u8, PhantomData<F>);
+
+impl<F> Clone for Choice<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F> Copy for Choice<F> {}
+
+/// `a.max(b)` and which argument it selected.
 #[inline]
-fn select<F: Float>(a: F, b: F, a_wins: bool) -> (F, F) {
-    if a_wins {
-        (F::ONE, F::ZERO)
+pub fn max_choice<F: Float>(a: F, b: F) -> (F, Choice<F>) {
+    (a.max(b), choose(a, b, a > b))
+}
+
+/// `a.min(b)` and which argument it selected.
+#[inline]
+pub fn min_choice<F: Float>(a: F, b: F) -> (F, Choice<F>) {
+    (a.min(b), choose(a, b, a < b))
+}
+
+/// The partials of `max`/`min` for the argument it selected (conventions at `max`).
+#[inline]
+pub fn choice_partials<F: Float>(c: Choice<F>) -> (F, F) {
+    match c.0 {
+        0 => (F::ONE, F::ZERO),
+        1 => (F::ZERO, F::ONE),
+        2 => (F::HALF, F::HALF),
+        _ => (F::NAN, F::NAN),
+    }
+}
+
+/// `a_wins` is whether `a` is strictly selected.
+#[inline]
+fn choose<F: Float>(a: F, b: F, a_wins: bool) -> Choice<F> {
+    let code = if a_wins {
+        0
     } else if a == b {
-        (F::HALF, F::HALF)
+        2
     } else if a.is_nan() {
         if b.is_nan() {
-            (F::NAN, F::NAN)
+            3
         } else {
-            (F::ZERO, F::ONE)
+            1
         }
     } else if b.is_nan() {
-        (F::ONE, F::ZERO)
+        0
     } else {
         // `b` strictly selected.
-        (F::ZERO, F::ONE)
-    }
+        1
+    };
+    Choice(code, PhantomData)
 }
 
 /// `x.clamp(lo, hi)` and its partials `(∂x, ∂lo, ∂hi)`.
