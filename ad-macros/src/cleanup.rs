@@ -23,17 +23,21 @@ pub fn simplify(f: &mut Function) {
     propagate_copies(f);
     inline_single_use(f);
     sink_loads(f);
-    fold_cell_inits(&mut f.stmts);
+    fold_cell_inits(f);
     inline_tail(f);
 }
 
 /// `let s = e; let mut s_1 = s;` with `s` read nowhere else → `let mut s = e;`.
-fn fold_cell_inits(block: &mut Block) {
+fn fold_cell_inits(f: &mut Function) {
     let mut uses: HashMap<Var, usize> = HashMap::new();
-    walk(block, &mut |s| {
+    walk(&f.stmts, &mut |s| {
         s.visit_reads(&mut |v| *uses.entry(v).or_default() += 1)
     });
-    fold_cells_in(block, &uses);
+    // The returned value reads too.
+    if let Some(r) = &f.ret {
+        r.visit_vars(&mut |v| *uses.entry(v).or_default() += 1);
+    }
+    fold_cells_in(&mut f.stmts, &uses);
 }
 
 fn fold_cells_in(block: &mut Block, uses: &HashMap<Var, usize>) {
@@ -240,6 +244,16 @@ fn sink_in(
 fn propagate_copies(f: &mut Function) {
     let cells = cells(&f.stmts);
     let params: HashSet<Var> = f.params.iter().map(|p| p.var).collect();
+    // A recorded value is bound again where the reversed block pops it: such a variable is
+    // not one copy everywhere.
+    let mut definitions: HashMap<Var, usize> = HashMap::new();
+    walk(&f.stmts, &mut |s| {
+        if let Stmt::Let { vars, .. } = s {
+            for v in vars.iter().flatten() {
+                *definitions.entry(*v).or_default() += 1;
+            }
+        }
+    });
     let mut subst: HashMap<Var, Expr> = HashMap::new();
     walk(&f.stmts, &mut |s| {
         if let Stmt::Let {
@@ -259,7 +273,10 @@ fn propagate_copies(f: &mut Function) {
                     }
                     _ => false,
                 };
-                if copy && !cells.contains(v) {
+                // A constant is the same wherever it is bound (recomputed blocks bind it again).
+                let single = definitions.get(v) == Some(&1)
+                    || matches!(expr, Expr::Lit(_) | Expr::Path(_) | Expr::Zero);
+                if copy && !cells.contains(v) && single {
                     // Definitions come before uses in this walk: resolve chains as they form.
                     let mut e = expr.clone();
                     e.map_vars(&mut |u| subst.get(&u).cloned());
@@ -492,10 +509,17 @@ fn remove_dead(f: &mut Function) {
             live.insert(v);
         });
     }
+    let mut reassigned = HashSet::new();
+    walk(&f.stmts, &mut |s| {
+        if let Stmt::Assign { var, .. } = s {
+            reassigned.insert(*var);
+        }
+    });
     let mut ctx = Liveness {
         loops: HashMap::new(),
         ret: live.clone(),
         assigned: HashSet::new(),
+        reassigned,
     };
     // Iterate to a fixed point: loops make liveness depend on itself.
     for _ in 0..4 {
@@ -515,6 +539,8 @@ struct Liveness {
     ret: HashSet<Var>,
     /// Cells with an assignment that the sweep kept.
     assigned: HashSet<Var>,
+    /// Cells with an assignment anywhere.
+    reassigned: HashSet<Var>,
 }
 
 impl Liveness {
@@ -527,8 +553,18 @@ impl Liveness {
 
     fn stmt(&mut self, s: &Stmt, live: &mut HashSet<Var>) {
         match s {
-            Stmt::Let { vars, expr, .. } => {
-                let used = vars.iter().flatten().any(|v| live.contains(v));
+            Stmt::Let {
+                vars,
+                expr,
+                mutable,
+                ..
+            } => {
+                // A cell's declaration is kept for its later assignments even when its first
+                // value is dead (`sweep`), and then still reads its initial value.
+                let used = vars
+                    .iter()
+                    .flatten()
+                    .any(|v| live.contains(v) || (*mutable && self.reassigned.contains(v)));
                 for v in vars.iter().flatten() {
                     live.remove(v);
                 }
@@ -873,7 +909,8 @@ fn inline_block(block: &mut Block, inlinable: &impl Fn(Var, &Expr) -> bool) -> H
                 }
             }
         }
-        // Anything still pending that a nested block reads must stay a `let`.
+        // Anything still pending that a nested block reads must stay a `let` (and so must
+        // what a `while` test reads now that its condition's last value was written into it).
         if !s.blocks().is_empty() {
             let mut nested = HashSet::new();
             for b in s.blocks() {
@@ -883,6 +920,9 @@ fn inline_block(block: &mut Block, inlinable: &impl Fn(Var, &Expr) -> bool) -> H
                     })
                 });
             }
+            s.visit_reads(&mut |u| {
+                nested.insert(u);
+            });
             let mut flush: Vec<(Var, Expr)> = pending
                 .iter()
                 .filter(|(v, _)| nested.contains(v))

@@ -542,18 +542,14 @@ impl Reverse {
     /// The definition of `v` if the reversed block can recompute it instead of recording it:
     /// one cheap operation (no primitive call) that reads no cell.
     fn recomputable(&self, v: Var, fwd: &Block) -> Option<Expr> {
-        // A local buffer whose contents are put back before a call reads them: allocate it
-        // again (its contents are restored from the tape).
+        // A local buffer a call reads: allocate it again (with its initial contents, which
+        // are its contents if nothing writes it, else restored from the tape before the call).
         let fresh_buffer = fwd.iter().find_map(|s| match s {
             Stmt::Let {
                 vars,
-                expr: expr @ Expr::NewBuf { init, .. },
+                expr: expr @ Expr::NewBuf { .. },
                 ..
-            } if vars.as_slice() == [Some(v)]
-                && matches!(**init, Expr::Lit(_) | Expr::Zero | Expr::Usize(_)) =>
-            {
-                Some(expr.clone())
-            }
+            } if vars.as_slice() == [Some(v)] => Some(expr.clone()),
             _ => None,
         });
         if fresh_buffer.is_some() {
