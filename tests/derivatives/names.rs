@@ -145,3 +145,37 @@ fn functions_in_impl_blocks() {
         assert_eq!(Spring::force_jvp(k, 0.0, x, 1.0), (Spring::force(k, x), -k));
     }
 }
+
+/// Parameters and locals named like the crates and items the generated code uses (`std`,
+/// `core`, `ad`, `vec`, `Vec`-like, `_0`): it names them by absolute paths.
+#[differentiate(forward, reverse)]
+#[allow(non_snake_case, clippy::just_underscores_and_digits)]
+fn shadowing_names(std: f64, core: f64, _0: f64, tape: &[f64]) -> f64 {
+    let ad = std * core;
+    let vec = vec![ad; tape.len()];
+    let mut Tape = 0.0;
+    for (i, &t) in tape.iter().enumerate() {
+        Tape += vec[i] * t + _0;
+    }
+    Tape
+}
+
+#[test]
+fn names_of_std_items_and_underscores() {
+    let tape = [0.5, -1.0, 2.0];
+    let (std, core, z) = (0.7, 1.3, 0.2);
+    let v = shadowing_names(std, core, z, &tape);
+    let mut tape_bar = [0.0; 3];
+    let (v2, g_std, g_core, g_z) = shadowing_names_vjp(std, core, z, &tape, &mut tape_bar, 1.0);
+    assert_eq!(v, v2);
+    let sum: f64 = tape.iter().sum();
+    // ∂std = core Σt, ∂core = std Σt, ∂_0 = n, ∂tᵢ = std·core
+    approx::assert_relative_eq!(g_std, core * sum, max_relative = 1e-14);
+    approx::assert_relative_eq!(g_core, std * sum, max_relative = 1e-14);
+    approx::assert_relative_eq!(g_z, 3.0, max_relative = 1e-14);
+    for t in tape_bar {
+        approx::assert_relative_eq!(t, std * core, max_relative = 1e-14);
+    }
+    let (_, d) = shadowing_names_jvp(std, 1.0, core, 0.0, z, 0.0, &tape, &[0.0; 3]);
+    approx::assert_relative_eq!(d, g_std, max_relative = 1e-14);
+}
