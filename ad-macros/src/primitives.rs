@@ -101,3 +101,24 @@ pub fn rule_of(
 pub fn is_int_method(name: &str) -> bool {
     matches!(name, "abs" | "signum" | "min" | "max" | "clamp" | "pow")
 }
+
+/// `max` and `min` depend on their arguments only through which one wins: reverse mode records
+/// that choice (`max_choice` / `min_choice`, one byte) and rebuilds the two partials from it in
+/// the adjoint sweep (`choice_partials`). The rule that gives the choice, for a rule that has one.
+pub fn choice_rule(name: &syn::Ident) -> Option<syn::Ident> {
+    matches!(name.to_string().as_str(), "max" | "min")
+        .then(|| syn::Ident::new(&format!("{name}_choice"), name.span()))
+}
+
+/// The rule that rebuilds the partials of `max` / `min` from a recorded choice.
+pub fn choice_partials(span: proc_macro2::Span) -> syn::Ident {
+    syn::Ident::new(CHOICE_PARTIALS, span)
+}
+
+/// Whether `e` rebuilds partials from a recorded choice: cheap, and worth recomputing rather
+/// than recording the two partials.
+pub fn is_choice_partials(e: &crate::ir::Expr) -> bool {
+    matches!(e, crate::ir::Expr::Rule { name, .. } if name == CHOICE_PARTIALS)
+}
+
+const CHOICE_PARTIALS: &str = "choice_partials";

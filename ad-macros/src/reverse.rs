@@ -437,7 +437,7 @@ impl Reverse {
                 // (`v > m` would record the float `m`): then record `v` itself.
                 let recomputed = self.recomputable(v, &fwd).filter(|e| {
                     // Recording a `max`/`min` choice (a byte) beats recording its partials.
-                    if matches!(e, Expr::Rule { name, .. } if name == "choice_partials") {
+                    if primitives::is_choice_partials(e) {
                         return true;
                     }
                     let mut costly = false;
@@ -569,9 +569,9 @@ impl Reverse {
             Stmt::Let {
                 vars,
                 mutable: false,
-                expr: expr @ Expr::Rule { name, .. },
+                expr,
                 ..
-            } if name == "choice_partials" && vars.contains(&Some(v)) => Some(expr),
+            } if primitives::is_choice_partials(expr) && vars.contains(&Some(v)) => Some(expr),
             _ => None,
         })?;
         // A buffer is a cell for its elements, which are handled below, not for its length.
@@ -595,7 +595,7 @@ impl Reverse {
             }
             Expr::Len(b) => !self.appended.contains(b),
             // The partials of `max`/`min` from the recorded choice.
-            Expr::Rule { name, .. } => name == "choice_partials",
+            e @ Expr::Rule { .. } => primitives::is_choice_partials(e),
             // Reading the receiver again.
             Expr::SelfValue | Expr::Member(..) | Expr::Borrow(_) => true,
             Expr::Cast(..) | Expr::Unary(..) => true,
@@ -1231,17 +1231,16 @@ impl Reverse {
                     }
                 }
             }
-            let selector = matches!(name.to_string().as_str(), "max" | "min");
-            if selector && !terms.is_empty() {
+            let choice_rule = primitives::choice_rule(&name).filter(|_| !terms.is_empty());
+            if let Some(choice_rule) = choice_rule {
                 // `max`/`min`: the value and which argument won; the partials follow from
                 // that (recorded in one byte in a loop, recomputed in the reversed loop).
                 let choice = self.fresh(Origin::Temp, Ty::Opaque);
-                let with = |suffix: &str| syn::Ident::new(&format!("{name}{suffix}"), name.span());
                 fwd.push(Stmt::Let {
                     vars: vec![pattern[0], Some(choice)],
                     mutable: false,
                     expr: Expr::Rule {
-                        name: with("_choice"),
+                        name: choice_rule,
                         args,
                     },
                     span: *span,
@@ -1250,7 +1249,7 @@ impl Reverse {
                     vars: pattern[1..].to_vec(),
                     mutable: false,
                     expr: Expr::Rule {
-                        name: syn::Ident::new("choice_partials", name.span()),
+                        name: primitives::choice_partials(name.span()),
                         args: vec![Expr::Var(choice)],
                     },
                     span: *span,
