@@ -22,6 +22,8 @@ mod common;
 mod arrays;
 #[path = "buffers/constants.rs"]
 mod constants;
+#[path = "buffers/fusion.rs"]
+mod fusion;
 #[path = "buffers/indexing.rs"]
 mod indexing;
 #[path = "buffers/inout.rs"]

@@ -73,6 +73,9 @@ pub struct Features {
     pub while_loops: bool,
     /// `for &v in x` and `for (i, &v) in x.iter().enumerate()`.
     pub x_loops: bool,
+    /// `let mut r = 0.0; for i in 0..4 { r += e; }` at the top level: loops the reverse
+    /// transform fuses with their adjoint loops or with each other.
+    pub reductions: bool,
     /// `m = e;` where `e` does not read `m` (FOUND.md, bug 1, fixed).
     pub overwrite: bool,
     /// `return` inside `for .. in x` loops (FOUND.md, bug 2, fixed).
@@ -96,6 +99,7 @@ impl Default for Features {
             early_return: true,
             while_loops: true,
             x_loops: true,
+            reductions: true,
             overwrite: true,
             return_in_x_loops: true,
             late_buffer_calls: true,
@@ -120,6 +124,7 @@ impl Features {
                 "early_return" => &mut self.early_return,
                 "while_loops" => &mut self.while_loops,
                 "x_loops" => &mut self.x_loops,
+                "reductions" => &mut self.reductions,
                 "overwrite" => &mut self.overwrite,
                 "return_in_x_loops" => &mut self.return_in_x_loops,
                 "late_buffer_calls" => &mut self.late_buffer_calls,
@@ -299,7 +304,15 @@ impl<'a> FnGen<'a> {
         while self.budget > 0 {
             self.stmt();
         }
-        let tail = self.tail();
+        let mut tail = self.tail();
+        if self.features.reductions && !self.returned && self.rng.chance(0.3) {
+            // A last reduction that enters the value linearly: its adjoint is the seed.
+            let r = self.reduction();
+            tail = Expr::new(
+                format!("{} + {r}", tail.op()),
+                tail.bound + self.bound_of(&r),
+            );
+        }
         self.line(&tail.text);
         let name = format!("f{k}");
         let source = format!(
@@ -718,6 +731,11 @@ impl<'a> FnGen<'a> {
         if f.buffers && self.blocks == 0 {
             kinds.push((1, Self::buffer));
         }
+        if f.reductions && self.blocks == 0 {
+            kinds.push((1, |g| {
+                g.reduction();
+            }));
+        }
         if has_buf {
             kinds.push((2, Self::buffer_write));
         }
@@ -987,6 +1005,27 @@ impl<'a> FnGen<'a> {
         self.close_loop(4, &snap);
         self.line("}");
         self.push_var(buf, e.bound, true, true);
+    }
+
+    /// Returns the accumulator's name.
+    fn reduction(&mut self) -> String {
+        let r = self.fresh("r");
+        let i = self.fresh("i");
+        self.line(&format!("let mut {r} = 0.0;"));
+        self.line(&format!("for {i} in 0..4 {{"));
+        let snap = self.open_loop(4);
+        self.indices.push(Index {
+            name: i.clone(),
+            max: 3,
+        });
+        let e = self.expr(2);
+        let e = self.within(e, ARG);
+        self.line(&format!("{r} += {};", e.text));
+        self.indices.pop();
+        self.close_loop(4, &snap);
+        self.line("}");
+        self.push_var(r.clone(), 4.0 * e.bound, true, false);
+        r
     }
 
     fn buffer_write(&mut self) {

@@ -945,7 +945,7 @@ fn inline_block(block: &mut Block, inlinable: &impl Fn(Var, &Expr) -> bool) -> H
     pending
 }
 
-fn inline_tail(f: &mut Function) {
+pub fn inline_tail(f: &mut Function) {
     let Some(Expr::Var(r)) = f.ret else { return };
     if let Some(Stmt::Let {
         vars,

@@ -3,7 +3,9 @@
 //! found in any phase is reported at once.
 
 use crate::diag::Diagnostics;
-use crate::{activity, carry, cleanup, emit, forward, lower, names, options, reverse, signature};
+use crate::{
+    activity, carry, cleanup, emit, forward, fuse, lower, names, options, reverse, signature,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::HashSet;
@@ -106,6 +108,9 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         };
         let mut vjp = reverse::transform(primal, &inputs, &outputs, output);
         cleanup::simplify(&mut vjp);
+        fuse::fuse_loops(&mut vjp);
+        // Fusion may leave the value's copy last again.
+        cleanup::inline_tail(&mut vjp);
         carry::carry_neighbour_updates(&mut vjp);
         let header = emit::Header {
             name: format_ident!("{}_vjp", base, span = base.span()),

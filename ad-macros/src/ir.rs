@@ -255,6 +255,18 @@ impl Iter {
         }
     }
 
+    /// The expressions of the iterator.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        let mut v = vec![&self.start, &self.end];
+        for a in &self.adaptors {
+            if let Adaptor::StepBy(k) | Adaptor::Skip(k) | Adaptor::Take(k) = a {
+                v.push(k);
+            }
+        }
+        v.extend(&self.checkpoint);
+        v
+    }
+
     /// The expressions of the iterator, for rewriting.
     pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
         let mut v = vec![&mut self.start, &mut self.end];
@@ -450,6 +462,62 @@ impl Expr {
         }
     }
 
+    /// Calls `f` on this expression and on each expression nested in it, parents first.
+    pub fn visit(&self, f: &mut impl FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::Member(a, _)
+            | Expr::Borrow(a)
+            | Expr::Unary(_, a)
+            | Expr::Cast(a, _)
+            | Expr::Field(a, _)
+            | Expr::Index(a, _) => a.visit(f),
+            Expr::Binary(_, a, b) => {
+                a.visit(f);
+                b.visit(f);
+            }
+            Expr::Ref { range, .. } => {
+                if let Some(r) = range {
+                    r.0.visit(f);
+                    r.1.visit(f);
+                }
+            }
+            Expr::Load { index, .. } => index.visit(f),
+            Expr::NewBuf { init, len } => {
+                init.visit(f);
+                len.visit(f);
+            }
+            Expr::NewVec { capacity } => {
+                if let Some(c) = capacity {
+                    c.visit(f);
+                }
+            }
+            Expr::InRange {
+                value, start, end, ..
+            } => {
+                value.visit(f);
+                start.visit(f);
+                end.visit(f);
+            }
+            Expr::Method { args, .. }
+            | Expr::Rule { args, .. }
+            | Expr::Call { args, .. }
+            | Expr::Tuple(args)
+            | Expr::Array(args) => args.iter().for_each(|a| a.visit(f)),
+            Expr::Var(_)
+            | Expr::Lit(_)
+            | Expr::Zero
+            | Expr::Path(_)
+            | Expr::Bool(_)
+            | Expr::Usize(_)
+            | Expr::NewTape
+            | Expr::NewSlot
+            | Expr::SelfValue
+            | Expr::Pop(_)
+            | Expr::Len(_) => {}
+        }
+    }
+
     /// Replaces variables by expressions, bottom-up.
     pub fn map_vars(&mut self, f: &mut impl FnMut(Var) -> Option<Expr>) {
         match self {
@@ -620,6 +688,27 @@ impl Stmt {
             Stmt::Loop(l) => match &mut l.kind {
                 LoopKind::While { cond, .. } => vec![cond, &mut l.body],
                 _ => vec![&mut l.body],
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    /// The expressions of this statement itself (not of nested blocks).
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            Stmt::Let { expr, .. }
+            | Stmt::Return(expr)
+            | Stmt::Assign { expr, .. }
+            | Stmt::Push { value: expr, .. }
+            | Stmt::Append { value: expr, .. }
+            | Stmt::Restore { place: expr, .. } => vec![expr],
+            Stmt::Store { index, value, .. } => vec![index, value],
+            Stmt::If { cond, .. } => vec![cond],
+            Stmt::Reserve { iter, .. } => iter.exprs(),
+            Stmt::Loop(l) => match &l.kind {
+                LoopKind::For { iter, .. } => iter.exprs(),
+                LoopKind::While { test, .. } => vec![test],
+                LoopKind::Infinite => Vec::new(),
             },
             _ => Vec::new(),
         }

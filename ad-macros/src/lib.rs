@@ -17,6 +17,7 @@ mod diag;
 mod emit;
 mod expand;
 mod forward;
+mod fuse;
 mod ir;
 mod lower;
 mod names;

@@ -240,3 +240,93 @@ fn long_flat_expression_does_not_overflow() {
         .join()
         .expect("expansion of a 3000-term sum panicked");
 }
+
+/// The number of `for` loops in the `f_vjp` that `#[differentiate(reverse)] item` expands to.
+fn vjp_loops(item: TokenStream) -> usize {
+    struct Count(usize);
+    impl<'a> syn::visit::Visit<'a> for Count {
+        fn visit_expr_for_loop(&mut self, e: &'a syn::ExprForLoop) {
+            self.0 += 1;
+            syn::visit::visit_expr_for_loop(self, e);
+        }
+    }
+    let file: syn::File = syn::parse2(expand(quote!(reverse), item)).expect("valid Rust");
+    let mut count = Count(0);
+    for item in &file.items {
+        if let syn::Item::Fn(f) = item {
+            if f.sig.ident == "f_vjp" {
+                syn::visit::visit_item_fn(&mut count, f);
+            }
+        }
+    }
+    count.0
+}
+
+/// A reduction's reversed loop needs only the seed: it runs fused with the forward loop, one
+/// pass as written by hand. So do `y = A x` and `Σ yᵢ²` with their adjoints.
+#[test]
+fn independent_adjoint_loops_are_fused() {
+    let sum_squares = quote! {
+        fn f(x: &[f64], w: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for (a, b) in x.iter().zip(w) {
+                s += a * a * b;
+            }
+            s / x.len() as f64
+        }
+    };
+    assert_eq!(vjp_loops(sum_squares), 1);
+    let matvec = quote! {
+        fn f(a: &[f64], x: &[f64]) -> f64 {
+            let n = x.len();
+            let mut y = vec![0.0; n];
+            for i in 0..n {
+                let mut acc = 0.0;
+                for j in 0..n {
+                    acc += a[i * n + j] * x[j];
+                }
+                y[i] = acc;
+            }
+            let mut s = 0.0;
+            for i in 0..n {
+                s += y[i] * y[i];
+            }
+            0.5 * s
+        }
+    };
+    // One loop over the rows, holding the row's product and its adjoint.
+    assert_eq!(vjp_loops(matvec), 3);
+}
+
+/// Loops whose fusion would change the result stay apart: a second loop reading the first
+/// one's sum, and a reversed loop carrying an adjoint between iterations.
+#[test]
+fn dependent_loops_are_not_fused() {
+    let normalised = quote! {
+        fn f(x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for v in x {
+                s += v;
+            }
+            let mut q = 0.0;
+            for v in x {
+                q += v / s;
+            }
+            q
+        }
+    };
+    // The second loop runs fused with its adjoint (the tape between them dropped), but
+    // apart from the first loop, whose final sum it reads, and from the first loop's
+    // adjoint, which needs s̄ from all of it.
+    assert_eq!(vjp_loops(normalised), 3);
+    let product = quote! {
+        fn f(x: &[f64]) -> f64 {
+            let mut p = 1.0;
+            for v in x {
+                p *= v;
+            }
+            p
+        }
+    };
+    assert_eq!(vjp_loops(product), 2);
+}
