@@ -2,6 +2,7 @@
 //! raises no warnings:
 //! - generated temporaries that copy a value or hold a literal are substituted into their uses;
 //! - an adjoint declared as zero whose first update is `+= e` is declared as `e`;
+//! - an adjoint set in one branch and then added to another is added in that branch only;
 //! - dead definitions and dead stores are removed (a liveness analysis over the structured
 //!   code, so no variable is unused and no assignment is never read);
 //! - `let mut` becomes `let` where nothing assigns the variable any more;
@@ -15,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 pub fn simplify(f: &mut Function) {
     propagate_copies(f);
+    accumulate_in_branches(&mut f.stmts);
     fold_adjoint_declarations(&mut f.stmts);
     drop_restoring_assigns(&mut f.stmts);
     remove_dead(f);
@@ -438,6 +440,84 @@ fn fold_adjoint_declarations(block: &mut Block) {
             (_, s) => block.push(s),
         }
     }
+}
+
+/// `let mut a = 0.0; .. if c { .. a += e; .. } b[i] += a;` with `a` read nowhere else: the
+/// update moves to the end of the branches that assign `a`, and is dropped where `a` stays
+/// zero. A reversed `if v > m { m = v; }` then writes the adjoint buffer once per new maximum
+/// instead of adding zero to every element.
+fn accumulate_in_branches(block: &mut Block) {
+    for s in block.iter_mut() {
+        for b in s.blocks_mut() {
+            accumulate_in_branches(b);
+        }
+    }
+    let mut k = 0;
+    while k + 1 < block.len() {
+        let a = match &block[k + 1] {
+            Stmt::Store {
+                op: AssignOp::Add | AssignOp::Sub,
+                value: Expr::Var(a),
+                index,
+                ..
+            } if !mentions_expr(index, *a) => *a,
+            Stmt::Assign {
+                var,
+                op: AssignOp::Add | AssignOp::Sub,
+                expr: Expr::Var(a),
+            } if var != a => *a,
+            _ => {
+                k += 1;
+                continue;
+            }
+        };
+        let zero_before = block[..k].iter().rposition(|s| {
+            matches!(s, Stmt::Let { vars, mutable: true, expr: Expr::Zero, .. }
+                if vars.as_slice() == [Some(a)])
+        });
+        let movable = matches!(block[k], Stmt::If { .. })
+            && zero_before.is_some_and(|j| !mentions(&block[j + 1..k], a))
+            && !mentions(&block[k + 2..], a);
+        if !movable {
+            k += 1;
+            continue;
+        }
+        let update = block.remove(k + 1);
+        // `a` now lives in the branches: declared in each that mentions it.
+        let decl = block.remove(zero_before.unwrap_or_default());
+        k -= 1;
+        if let Stmt::If { then, els, .. } = &mut block[k] {
+            for branch in [then, els] {
+                let mut assigns = false;
+                walk(branch, &mut |s| {
+                    assigns |= matches!(s, Stmt::Assign { var, .. } if *var == a)
+                });
+                if mentions(branch, a) {
+                    branch.insert(0, decl.clone());
+                }
+                if assigns {
+                    branch.push(update.clone());
+                }
+            }
+        }
+        k += 1;
+    }
+}
+
+/// Whether `block` reads or assigns `v` anywhere.
+fn mentions(block: &[Stmt], v: Var) -> bool {
+    let mut hit = false;
+    walk(block, &mut |s| {
+        s.visit_reads(&mut |u| hit |= u == v);
+        hit |= matches!(s, Stmt::Assign { var, .. } | Stmt::Declare { var } if *var == v);
+    });
+    hit
+}
+
+fn mentions_expr(e: &Expr, v: Var) -> bool {
+    let mut hit = false;
+    e.visit_vars(&mut |u| hit |= u == v);
+    hit
 }
 
 /// `let a = c; .. c = a;` (or a copy of `a`) with nothing assigning `c` or the copies in
