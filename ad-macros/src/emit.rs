@@ -29,6 +29,7 @@ pub fn function(f: &Function, header: &Header, user_idents: &HashSet<String>) ->
         labels: labels(f),
         loops: Vec::new(),
         read: read.clone(),
+        reserved: reserved(f),
     };
     let receiver = f.receiver.iter().map(|r| quote!(#r));
     let params: Vec<TokenStream> = receiver
@@ -92,6 +93,18 @@ struct Emitter<'a> {
     /// The loops around the statement being emitted, innermost last.
     loops: Vec<LoopId>,
     read: HashSet<Var>,
+    /// The tapes reserved before the loop that records on them.
+    reserved: HashSet<Var>,
+}
+
+fn reserved(f: &Function) -> HashSet<Var> {
+    let mut out = HashSet::new();
+    crate::ir::walk(&f.stmts, &mut |s| {
+        if let Stmt::Reserve { tape, .. } = s {
+            out.insert(*tape);
+        }
+    });
+    out
 }
 
 /// Labels for the loops that need one: those left from inside a nested loop.
@@ -325,6 +338,11 @@ impl Emitter<'_> {
                     Expr::Ref { .. } => {
                         let v = self.expr(value, 0);
                         quote!(#t.push_slice(#v);)
+                    }
+                    // A `for` loop's record goes into the slots reserved before the loop.
+                    _ if self.reserved.contains(tape) => {
+                        let v = self.expr(value, 0);
+                        quote!(#t.push_reserved(#v);)
                     }
                     _ => {
                         let v = self.expr(value, 0);

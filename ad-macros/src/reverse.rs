@@ -467,13 +467,17 @@ impl Reverse {
                 }
             }
             record.sort();
-            // One tape per size of value, holding a tuple per execution of the block: one
-            // push and one pop per iteration, and no padding between floats. A block outside
+            // One tape per size of value (per 12 values), holding a tuple per execution of the
+            // block: one push and one pop per iteration, and no padding between floats. A block outside
             // loops runs at most once per call: its record needs one slot, not a stack.
             let mut groups: Vec<(u8, Vec<Var>)> = Vec::new();
             for v in record {
                 let class = size_class(self.f.ty(v));
-                match groups.iter_mut().find(|(c, _)| *c == class) {
+                // Tuples implement `Default` (which the tape's slots need) up to 12 items.
+                match groups
+                    .iter_mut()
+                    .find(|(c, vs)| *c == class && vs.len() < 12)
+                {
                     Some((_, vs)) => vs.push(v),
                     None => groups.push((class, vec![v])),
                 }

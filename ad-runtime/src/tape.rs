@@ -26,20 +26,28 @@ thread_local! {
 
 /// A last-in, first-out stack of recorded values. `new` allocates nothing (it may take a
 /// buffer a dropped tape left), so a function whose loops record nothing allocates nothing; a
-/// `for` loop reserves room for its iterations up front.
+/// `for` loop reserves room for its iterations up front and then records with
+/// [`push_reserved`](Tape::push_reserved).
+///
+/// The buffer holds initialised slots (of `T::default()` or of earlier records) beyond the
+/// top of the stack, so that recording into a reserved slot is a plain, bounds-checked store:
+/// a loop that records calls no function that returns, and the compiler keeps the loop's
+/// values in registers instead of saving them around a call to grow the buffer.
 #[derive(Debug, Clone, Default)]
-pub struct Tape<T: Copy + 'static> {
+pub struct Tape<T: Copy + Default + 'static> {
     items: Vec<T>,
+    /// The number of values recorded: `items[..top]`.
+    top: usize,
 }
 
-impl<T: Copy + 'static> Drop for Tape<T> {
+impl<T: Copy + Default + 'static> Drop for Tape<T> {
     fn drop(&mut self) {
         let bytes = self.items.capacity() * std::mem::size_of::<T>();
         if !(MIN_SPARE_BYTES..=MAX_SPARE_BYTES).contains(&bytes) {
             return;
         }
-        let mut items = std::mem::take(&mut self.items);
-        items.clear();
+        // The slots stay initialised, so the next tape records into them without a pass.
+        let items = std::mem::take(&mut self.items);
         // Not during the thread's teardown, and never a panic from a drop.
         let _ = SPARE.try_with(|spare| {
             if let Ok(mut spare) = spare.try_borrow_mut() {
@@ -52,12 +60,15 @@ impl<T: Copy + 'static> Drop for Tape<T> {
     }
 }
 
-impl<T: Copy + 'static> Tape<T> {
+impl<T: Copy + Default + 'static> Tape<T> {
     /// An empty tape, with the large buffer an earlier tape of this type left, if any.
     #[inline]
     pub fn new() -> Self {
         if SPARE_COUNT.get() == 0 {
-            return Tape { items: Vec::new() };
+            return Tape {
+                items: Vec::new(),
+                top: 0,
+            };
         }
         let spare = SPARE
             .try_with(|spare| {
@@ -71,13 +82,32 @@ impl<T: Copy + 'static> Tape<T> {
             .flatten();
         Tape {
             items: spare.map_or_else(Vec::new, |b| *b),
+            top: 0,
         }
     }
 
-    /// Records `value`.
+    /// Records `value`, growing the buffer if needed.
     #[inline]
     pub fn push(&mut self, value: T) {
-        self.items.push(value);
+        match self.items.get_mut(self.top) {
+            Some(slot) => *slot = value,
+            None => self.items.push(value),
+        }
+        self.top += 1;
+    }
+
+    /// Records `value` in a slot made by [`reserve`](Tape::reserve).
+    ///
+    /// # Panics
+    /// If the buffer has no slot left (more records than were reserved), which would be a bug
+    /// in the generated code.
+    #[inline]
+    pub fn push_reserved(&mut self, value: T) {
+        match self.items.get_mut(self.top) {
+            Some(slot) => *slot = value,
+            None => overflow(),
+        }
+        self.top += 1;
     }
 
     /// Takes back the value recorded last.
@@ -86,8 +116,12 @@ impl<T: Copy + 'static> Tape<T> {
     /// If the tape is empty, which would be a bug in the generated code.
     #[inline]
     pub fn pop(&mut self) -> T {
-        match self.items.pop() {
-            Some(v) => v,
+        let Some(top) = self.top.checked_sub(1) else {
+            underflow()
+        };
+        self.top = top;
+        match self.items.get(top) {
+            Some(v) => *v,
             None => underflow(),
         }
     }
@@ -96,7 +130,9 @@ impl<T: Copy + 'static> Tape<T> {
     /// overwrites later but the callee's reverse companion reads).
     #[inline]
     pub fn push_slice(&mut self, values: &[T]) {
+        self.items.truncate(self.top);
         self.items.extend_from_slice(values);
+        self.top += values.len();
     }
 
     /// Takes back the contents recorded last by `push_slice` into the buffer they came from.
@@ -105,29 +141,48 @@ impl<T: Copy + 'static> Tape<T> {
     /// If fewer than `into.len()` values are recorded (a bug in the generated code).
     #[inline]
     pub fn pop_into(&mut self, into: &mut [T]) {
-        let Some(start) = self.items.len().checked_sub(into.len()) else {
+        let Some(start) = self.top.checked_sub(into.len()) else {
             underflow()
         };
-        into.copy_from_slice(&self.items[start..]);
-        self.items.truncate(start);
+        into.copy_from_slice(&self.items[start..self.top]);
+        self.top = start;
     }
 
-    /// Makes room for `additional` more values.
+    /// Makes `additional` slots ready for [`push_reserved`](Tape::push_reserved).
     #[inline]
     pub fn reserve(&mut self, additional: usize) {
-        self.items.reserve(additional);
+        let needed = self.top.saturating_add(additional);
+        if self.items.len() < needed {
+            self.grow(needed);
+        }
+    }
+
+    /// Initialises slots up to `needed`, at least doubling, so that the reservations of an
+    /// inner loop run once per outer iteration cost amortised constant time.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, needed: usize) {
+        let len = needed.max(self.items.len().saturating_mul(2));
+        if self.items.is_empty() {
+            // For the zero-valued defaults of floats, integers and bools this is a zeroed
+            // allocation, whose pages are touched only when recorded into (a loop that breaks
+            // early pays for what it records, not for what it reserved).
+            self.items = vec![T::default(); len];
+        } else {
+            self.items.resize(len, T::default());
+        }
     }
 
     /// The number of values recorded.
     #[inline]
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.top
     }
 
     /// Whether nothing is recorded.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.top == 0
     }
 }
 
@@ -162,6 +217,13 @@ impl<T: Copy> Slot<T> {
             None => underflow(),
         }
     }
+}
+
+/// Out of the hot path of `push_reserved`.
+#[cold]
+#[inline(never)]
+fn overflow() -> ! {
+    panic!("ad: forward sweep recorded past its reservation (a bug in #[differentiate])")
 }
 
 /// Out of the hot path of `pop`.
@@ -233,6 +295,35 @@ mod tests {
         assert!(u.is_empty());
         u.push((3.0, 4));
         assert_eq!(u.pop(), (3.0, 4));
+    }
+
+    #[test]
+    fn reserved_slots_take_records_and_interleave_with_growing_pushes() {
+        let mut t = Tape::new();
+        t.push(1.0);
+        for outer in 0..3 {
+            // An inner loop's reservation, once per outer iteration.
+            t.reserve(2);
+            t.push_reserved(f64::from(outer));
+            t.push_reserved(10.0 + f64::from(outer));
+        }
+        t.push_slice(&[7.0, 8.0]);
+        assert_eq!(t.len(), 9);
+        let mut b = [0.0; 2];
+        t.pop_into(&mut b);
+        assert_eq!(b, [7.0, 8.0]);
+        let popped: Vec<f64> = (0..7).map(|_| t.pop()).collect();
+        assert_eq!(popped, [12.0, 2.0, 11.0, 1.0, 10.0, 0.0, 1.0]);
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "past its reservation")]
+    fn recording_past_the_reservation_panics() {
+        let mut t = Tape::new();
+        t.reserve(1);
+        t.push_reserved(1.0);
+        t.push_reserved(2.0);
     }
 
     #[test]

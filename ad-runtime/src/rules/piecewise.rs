@@ -90,6 +90,13 @@ impl<F> Clone for Choice<F> {
 
 impl<F> Copy for Choice<F> {}
 
+/// An empty slot of a tape (any value; never read before it is recorded).
+impl<F> Default for Choice<F> {
+    fn default() -> Self {
+        Choice(0, PhantomData)
+    }
+}
+
 /// `a.max(b)` and which argument it selected.
 #[inline]
 pub fn max_choice<F: Float>(a: F, b: F) -> (F, Choice<F>) {
