@@ -4,7 +4,7 @@
 
 use crate::diag::Diagnostics;
 use crate::{
-    activity, carry, cleanup, emit, forward, fuse, lower, names, options, reverse, signature,
+    activity, carry, chain, cleanup, emit, forward, fuse, lower, names, options, reverse, signature,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -111,6 +111,7 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         fuse::fuse_loops(&mut vjp);
         // Fusion may leave the value's copy last again.
         cleanup::inline_tail(&mut vjp);
+        chain::shorten_adjoint_chains(&mut vjp);
         carry::carry_neighbour_updates(&mut vjp);
         let header = emit::Header {
             name: format_ident!("{}_vjp", base, span = base.span()),

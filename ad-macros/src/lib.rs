@@ -12,6 +12,7 @@
 
 mod activity;
 mod carry;
+mod chain;
 mod cleanup;
 mod diag;
 mod emit;

@@ -1,0 +1,179 @@
+//! A reversed loop whose only incoming adjoint is one carried scalar: the per-iteration
+//! factors are computed apart from it, so the chain from one iteration to the next is one
+//! multiplication.
+//!
+//! The adjoint sweep is linear in the adjoints. In the reversed body of `y = y + h f(y)`,
+//! everything the body computes from `ȳ` is `ȳ` times a factor that depends on the recorded
+//! values only; written as it comes out of the transform, `ȳ` flows through every operation of
+//! the body (`ȳ·h`, `·a`, `·f'(y)`, `+ ȳ`, ..), and each iteration waits for that whole
+//! sequence of the previous one. Evaluating the body with `ȳ` replaced by one gives the
+//! factors, which no longer depend on the previous iteration, so the processor overlaps them
+//! across iterations; then
+//!
+//! ```text
+//! let y_in = y_bar;  /* body with y_bar read as 1.0 */  k_bar += e * y_in;  y_bar = e' * y_in;
+//! ```
+//!
+//! This is what a gradient written by hand does when it multiplies the adjoint by the step's
+//! derivative. It applies when the body reads no adjoint but the carried one (adjoints
+//! computed before the loop would make the body affine, not linear, in it), calls nothing,
+//! and reads the carried adjoint only before assigning it.
+
+use crate::ir::{
+    walk, walk_mut, AssignOp, BinOp, Block, Expr, FloatTy, Function, LoopKind, Origin, Stmt, Ty,
+    Var,
+};
+use std::collections::HashSet;
+
+pub fn shorten_adjoint_chains(f: &mut Function) {
+    let mut stmts = std::mem::take(&mut f.stmts);
+    rewrite_loops(f, &mut stmts);
+    f.stmts = stmts;
+}
+
+fn rewrite_loops(f: &mut Function, block: &mut Block) {
+    for s in block.iter_mut() {
+        for b in s.blocks_mut() {
+            rewrite_loops(f, b);
+        }
+        if let Stmt::Loop(l) = s {
+            if let Some(c) = carried(f, &l.body) {
+                let ty = f.ty(c);
+                let c_in = f.new_var(Origin::Temp, ty);
+                scale(f, &mut l.body, c, c_in);
+                l.body.insert(
+                    0,
+                    Stmt::Let {
+                        vars: vec![Some(c_in)],
+                        mutable: false,
+                        expr: Expr::Var(c),
+                        span: proc_macro2::Span::call_site(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn is_adjoint(f: &Function, v: Var) -> bool {
+    matches!(
+        f.vars[v.0 as usize].origin,
+        Origin::Adjoint(_) | Origin::Named("dout")
+    )
+}
+
+/// The variables bound inside `body`.
+fn defs(body: &Block) -> HashSet<Var> {
+    let mut defs = HashSet::new();
+    walk(body, &mut |s| match s {
+        Stmt::Let { vars, .. } => defs.extend(vars.iter().flatten().copied()),
+        Stmt::Declare { var } => {
+            defs.insert(*var);
+        }
+        Stmt::Loop(l) => {
+            if let LoopKind::For { var, .. } = &l.kind {
+                defs.insert(*var);
+            }
+        }
+        _ => {}
+    });
+    defs
+}
+
+/// What a loop body does with the adjoints bound outside it, in program order.
+#[derive(Default)]
+struct Scan {
+    read: HashSet<Var>,
+    set: HashSet<Var>,
+    /// An outside adjoint read after being set, or set in a nested loop (whose next
+    /// iteration reads the new value).
+    reread: bool,
+    /// A call or a jump.
+    opaque: bool,
+}
+
+impl Scan {
+    fn block(&mut self, f: &Function, defs: &HashSet<Var>, block: &Block, nested: bool) {
+        for s in block {
+            let outer = |v: &Var| !defs.contains(v) && is_adjoint(f, *v);
+            let mut reads = Vec::new();
+            match s {
+                Stmt::Assign { var, op, expr } => {
+                    expr.visit_vars(&mut |v| reads.push(v));
+                    if *op == AssignOp::Set && outer(var) {
+                        self.reread |= nested;
+                        self.set.insert(*var);
+                    }
+                }
+                Stmt::Store { index, value, .. } => {
+                    index.visit_vars(&mut |v| reads.push(v));
+                    value.visit_vars(&mut |v| reads.push(v));
+                }
+                Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) | Stmt::Item(_) => {
+                    self.opaque = true
+                }
+                _ => {
+                    for e in s.exprs() {
+                        e.visit(&mut |e| self.opaque |= matches!(e, Expr::Call { .. }));
+                        e.visit_vars(&mut |v| reads.push(v));
+                    }
+                }
+            }
+            for v in reads.into_iter().filter(|v| outer(v)) {
+                self.reread |= self.set.contains(&v);
+                self.read.insert(v);
+            }
+            if let Stmt::If { then, els, .. } = s {
+                // One branch runs: each starts from what was set before the `if`.
+                let before = self.set.clone();
+                self.block(f, defs, then, nested);
+                let after_then = std::mem::replace(&mut self.set, before);
+                self.block(f, defs, els, nested);
+                self.set.extend(after_then);
+                continue;
+            }
+            let nested = nested || matches!(s, Stmt::Loop(_));
+            for b in s.blocks() {
+                self.block(f, defs, b, nested);
+            }
+        }
+    }
+}
+
+/// The one adjoint the loop body carries from iteration to iteration, if the rewrite applies.
+fn carried(f: &Function, body: &Block) -> Option<Var> {
+    let mut scan = Scan::default();
+    scan.block(f, &defs(body), body, false);
+    let [c] = scan.read.iter().copied().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let concrete = matches!(f.ty(c), Ty::Float(FloatTy::F32 | FloatTy::F64));
+    (concrete && scan.set.contains(&c) && !scan.reread && !scan.opaque).then_some(c)
+}
+
+/// Reads `c` as one and scales every adjoint the body passes out by `c_in`.
+fn scale(f: &Function, body: &mut Block, c: Var, c_in: Var) {
+    let defs = defs(body);
+    let one: syn::Lit = syn::parse_quote!(1.0);
+    walk_mut(body, &mut |s| {
+        let out = match s {
+            Stmt::Assign { var, expr, .. } if !defs.contains(var) && is_adjoint(f, *var) => {
+                Some(expr)
+            }
+            Stmt::Store { buf, value, .. } if is_adjoint(f, *buf) => Some(value),
+            _ => None,
+        };
+        if let Some(e) = out {
+            // A constant (`= 0.0`) stays: it is not proportional to anything.
+            let mut reads = false;
+            e.visit_vars(&mut |_| reads = true);
+            if reads {
+                let inner = std::mem::replace(e, Expr::Zero);
+                *e = Expr::bin(BinOp::Mul, inner, Expr::Var(c_in));
+            }
+        }
+        for e in s.exprs_mut() {
+            e.map_vars(&mut |v| (v == c).then(|| Expr::Lit(one.clone())));
+        }
+    });
+}
