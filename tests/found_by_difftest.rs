@@ -79,6 +79,21 @@ fn copy_then_loop(a: f64) -> f64 {
     m + v
 }
 
+/// Bug 6 (a wrong gradient, found before it landed): a loop that overwrites an accumulator with
+/// an input. Its reversed loop passes the carried adjoint on to `a` and zeroes it; the
+/// rewrite that reads a carried adjoint as one took the pass-on for a constant.
+#[differentiate(forward, reverse)]
+fn overwritten_in_loop(x: &[f64], a: f64) -> f64 {
+    let mut r = a.sin();
+    for &w in x {
+        r *= w;
+    }
+    for _ in x {
+        r = a;
+    }
+    r * x[0]
+}
+
 /// Forward, reverse and 5-point differences of `f` in `a`.
 fn check(what: &str, f: impl Fn(f64) -> f64, jvp: f64, vjp: f64, a: f64) {
     let want = fd5(&f, a, 1e-4);
@@ -116,6 +131,15 @@ fn reductions_differentiate_correctly() {
     }
     for x in [[0.1, 0.9, 0.3], [0.1, 0.2, 0.3]] {
         let a = 1.7;
+        let (_, d) = overwritten_in_loop_jvp(&x, &[0.0; 3], a, 1.0);
+        let (_, g) = overwritten_in_loop_vjp(&x, &mut [0.0; 3], a, 1.0);
+        check(
+            "overwritten_in_loop ∂a",
+            |a| overwritten_in_loop(&x, a),
+            d,
+            g,
+            a,
+        );
         let (_, d) = first_large_jvp(&x, &[0.0; 3], a, 1.0);
         let mut gx = [0.0; 3];
         let (_, g) = first_large_vjp(&x, &mut gx, a, 1.0);

@@ -83,6 +83,7 @@ pub fn transform(primal: &Function, inputs: &[Var], outputs: &[Var], output: &Sh
         frozen_after: crate::ir::frozen_after(&p.stmts),
         appended: crate::ir::appended(&p.stmts),
         loop_depth: 0,
+        branch_records: Vec::new(),
         slots: HashSet::new(),
         top_index: 0,
         primal_reads: crate::ir::reads(&p.stmts, p.ret.as_ref()),
@@ -197,7 +198,8 @@ struct Swept {
     rev: Block,
     /// Variables the adjoint code reads that the block does not define.
     free: BTreeSet<Var>,
-    /// Tapes pushed directly by this block, to reserve before a loop over it.
+    /// Tapes pushed directly by this block or by its branches, at most once per execution
+    /// of the block: to reserve before a loop over it.
     recorded: Vec<Var>,
 }
 
@@ -223,6 +225,8 @@ struct Reverse {
     appended: HashSet<Var>,
     /// How many loops enclose the block being transformed.
     loop_depth: usize,
+    /// Tapes the branches of the block being swept record on (see `Swept::recorded`).
+    branch_records: Vec<Var>,
     /// Tapes of blocks outside loops, which hold at most one record: `ad::Slot`s.
     slots: HashSet<Var>,
     /// Variables the primal reads (a call whose value nothing reads returns `()`).
@@ -364,6 +368,7 @@ impl Reverse {
         let mut fwd = Vec::new();
         let mut parts: Vec<Block> = Vec::new();
         let mut free = BTreeSet::new();
+        let outer_branches = std::mem::take(&mut self.branch_records);
         for (i, stmt) in block.iter().enumerate() {
             if top.is_some() {
                 self.top_index = i;
@@ -372,6 +377,7 @@ impl Reverse {
             self.stmt(stmt, &mut fwd, &mut part, &mut free);
             parts.push(part);
         }
+        let branch_records = std::mem::replace(&mut self.branch_records, outer_branches);
         let mut rev_body: Block = parts.into_iter().rev().flatten().collect();
         for s in &rev_body {
             s.visit_reads(&mut |v| {
@@ -420,7 +426,7 @@ impl Reverse {
             });
         }
         let mut prefix = Vec::new();
-        let mut recorded = Vec::new();
+        let mut recorded = branch_records;
         if top.is_none() {
             // Recompute or record what the reversed block reads of this block's values.
             let mut needed: BTreeSet<Var> = free
@@ -699,6 +705,9 @@ impl Reverse {
             Stmt::If { cond, then, els } => {
                 let a = self.block(then, None);
                 let b = self.block(els, None);
+                // Each branch records at most once per execution of this block.
+                self.branch_records
+                    .extend(a.recorded.iter().chain(&b.recorded));
                 fwd.push(Stmt::If {
                     cond: cond.clone(),
                     then: a.fwd,

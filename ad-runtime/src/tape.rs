@@ -64,26 +64,12 @@ impl<T: Copy + Default + 'static> Tape<T> {
     /// An empty tape, with the large buffer an earlier tape of this type left, if any.
     #[inline]
     pub fn new() -> Self {
-        if SPARE_COUNT.get() == 0 {
-            return Tape {
-                items: Vec::new(),
-                top: 0,
-            };
-        }
-        let spare = SPARE
-            .try_with(|spare| {
-                let mut spare = spare.try_borrow_mut().ok()?;
-                let i = spare.iter().position(|b| b.is::<Vec<T>>())?;
-                let taken = spare.swap_remove(i);
-                SPARE_COUNT.set(spare.len());
-                taken.downcast::<Vec<T>>().ok()
-            })
-            .ok()
-            .flatten();
-        Tape {
-            items: spare.map_or_else(Vec::new, |b| *b),
-            top: 0,
-        }
+        let items = if SPARE_COUNT.get() == 0 {
+            Vec::new()
+        } else {
+            take_spare()
+        };
+        Tape { items, top: 0 }
     }
 
     /// Records `value`, growing the buffer if needed.
@@ -217,6 +203,23 @@ impl<T: Copy> Slot<T> {
             None => underflow(),
         }
     }
+}
+
+/// The large buffer a dropped tape of this type left, if any (out of line: a search through
+/// the spare buffers, run once per tape, not in the loops that record).
+#[inline(never)]
+fn take_spare<T: 'static>() -> Vec<T> {
+    SPARE
+        .try_with(|spare| {
+            let mut spare = spare.try_borrow_mut().ok()?;
+            let i = spare.iter().position(|b| b.is::<Vec<T>>())?;
+            let taken = spare.swap_remove(i);
+            SPARE_COUNT.set(spare.len());
+            taken.downcast::<Vec<T>>().ok()
+        })
+        .ok()
+        .flatten()
+        .map_or_else(Vec::new, |b| *b)
 }
 
 /// Out of the hot path of `push_reserved`.
