@@ -34,3 +34,5 @@ mod iterators;
 mod lengths;
 #[path = "buffers/locals.rs"]
 mod locals;
+#[path = "buffers/rows.rs"]
+mod rows;

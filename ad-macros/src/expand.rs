@@ -4,7 +4,8 @@
 
 use crate::diag::Diagnostics;
 use crate::{
-    activity, carry, chain, cleanup, emit, forward, fuse, lower, names, options, reverse, signature,
+    activity, carry, chain, cleanup, emit, forward, fuse, lower, names, options, reverse,
+    signature, slices,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -86,6 +87,7 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
     if options.forward {
         let mut jvp = forward::transform(primal, &inputs, &activity);
         cleanup::simplify(&mut jvp);
+        slices::slice_rows(&mut jvp);
         let header = emit::Header {
             name: format_ident!("{}_jvp", base, span = base.span()),
             vis: &func.vis,
@@ -113,6 +115,7 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         cleanup::inline_tail(&mut vjp);
         chain::shorten_adjoint_chains(&mut vjp);
         carry::carry_neighbour_updates(&mut vjp);
+        slices::slice_rows(&mut vjp);
         let header = emit::Header {
             name: format_ident!("{}_vjp", base, span = base.span()),
             vis: &func.vis,

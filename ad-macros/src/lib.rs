@@ -26,6 +26,7 @@ mod options;
 mod primitives;
 mod reverse;
 mod signature;
+mod slices;
 mod structurize;
 mod types;
 

@@ -12,11 +12,13 @@
 mod src {
     pub mod activity;
     pub mod carry;
+    pub mod chain;
     pub mod cleanup;
     pub mod diag;
     pub mod emit;
     pub mod expand;
     pub mod forward;
+    pub mod fuse;
     pub mod ir;
     pub mod lower;
     pub mod names;
@@ -28,8 +30,8 @@ mod src {
     pub mod types;
 }
 use src::{
-    activity, carry, cleanup, diag, emit, expand, forward, ir, lower, names, options, primitives,
-    reverse, signature, structurize, types,
+    activity, carry, chain, cleanup, diag, emit, expand, forward, fuse, ir, lower, names, options,
+    primitives, reverse, signature, structurize, types,
 };
 
 use libfuzzer_sys::fuzz_target;
