@@ -18,6 +18,9 @@
 //! derivative. It applies when the body reads no adjoint but the carried one (adjoints
 //! computed before the loop would make the body affine, not linear, in it), calls nothing,
 //! and reads the carried adjoint only before assigning it.
+//!
+//! Likewise, what a loop only adds to an adjoint declared outside it is summed in a local of
+//! the loop (`summed`), so the chain of additions stays in a register.
 
 use crate::ir::{
     walk, walk_mut, AssignOp, BinOp, Block, Expr, FloatTy, Function, LoopKind, Origin, Stmt, Ty,
@@ -27,32 +30,81 @@ use std::collections::HashSet;
 
 pub fn shorten_adjoint_chains(f: &mut Function) {
     let mut stmts = std::mem::take(&mut f.stmts);
-    rewrite_loops(f, &mut stmts);
+    rewrite_loops(f, &mut stmts, false);
     f.stmts = stmts;
 }
 
-fn rewrite_loops(f: &mut Function, block: &mut Block) {
-    for s in block.iter_mut() {
+/// `in_loop`: the block is inside a loop (whose own local, if any, sums for its inner loops
+/// too, so that a checkpointed loop sums in the same order as the plain one).
+fn rewrite_loops(f: &mut Function, block: &mut Block, in_loop: bool) {
+    let mut out = Vec::with_capacity(block.len());
+    for mut s in std::mem::take(block) {
+        let inner = in_loop || matches!(s, Stmt::Loop(_));
         for b in s.blocks_mut() {
-            rewrite_loops(f, b);
+            rewrite_loops(f, b, inner);
         }
-        if let Stmt::Loop(l) = s {
+        let mut after = Vec::new();
+        if let Stmt::Loop(l) = &mut s {
             if let Some(c) = carried(f, &l.body) {
                 let ty = f.ty(c);
                 let c_in = f.new_var(Origin::Temp, ty);
                 scale(f, &mut l.body, c, c_in);
-                l.body.insert(
-                    0,
-                    Stmt::Let {
-                        vars: vec![Some(c_in)],
-                        mutable: false,
-                        expr: Expr::Var(c),
-                        span: proc_macro2::Span::call_site(),
-                    },
-                );
+                l.body.insert(0, let_var(c_in, false, Expr::Var(c)));
+            }
+            let sums = if in_loop {
+                Vec::new()
+            } else {
+                summed(f, &l.body)
+            };
+            for v in sums {
+                let origin = f.vars[v.0 as usize].origin.clone();
+                let local = f.new_var(origin, f.ty(v));
+                walk_mut(&mut l.body, &mut |s| {
+                    if let Stmt::Assign { var, .. } = s {
+                        if *var == v {
+                            *var = local;
+                        }
+                    }
+                });
+                out.push(let_var(local, true, Expr::Zero));
+                after.push(Stmt::Assign {
+                    var: v,
+                    op: AssignOp::Add,
+                    expr: Expr::Var(local),
+                });
             }
         }
+        out.push(s);
+        out.extend(after);
     }
+    *block = out;
+}
+
+fn let_var(v: Var, mutable: bool, expr: Expr) -> Stmt {
+    Stmt::Let {
+        vars: vec![Some(v)],
+        mutable,
+        expr,
+        span: proc_macro2::Span::call_site(),
+    }
+}
+
+/// The adjoints declared outside an outermost loop's body that it only adds to (`+=`, `-=`),
+/// which it then sums in a local of its own, added to the adjoint after the loop: each
+/// iteration's addition then waits on a register, not on whatever holds the adjoint across
+/// the rest of the function (which may be memory). Only the order of the sum changes.
+fn summed(f: &Function, body: &Block) -> Vec<Var> {
+    let mut scan = Scan::default();
+    scan.block(f, &defs(body), body, false);
+    let mut out: Vec<Var> = scan
+        .accumulated
+        .iter()
+        .copied()
+        .filter(|v| !scan.read.contains(v) && !scan.set.contains(v))
+        .filter(|v| matches!(f.ty(*v), Ty::Float(_)))
+        .collect();
+    out.sort();
+    out
 }
 
 fn is_adjoint(f: &Function, v: Var) -> bool {
@@ -85,6 +137,8 @@ fn defs(body: &Block) -> HashSet<Var> {
 struct Scan {
     read: HashSet<Var>,
     set: HashSet<Var>,
+    /// Outside adjoints added to (`+=`, `-=`).
+    accumulated: HashSet<Var>,
     /// An outside adjoint read after being set, or set in a nested loop (whose next
     /// iteration reads the new value).
     reread: bool,
@@ -103,6 +157,8 @@ impl Scan {
                     if *op == AssignOp::Set && outer(var) {
                         self.reread |= nested;
                         self.set.insert(*var);
+                    } else if outer(var) {
+                        self.accumulated.insert(*var);
                     }
                 }
                 Stmt::Store { index, value, .. } => {
