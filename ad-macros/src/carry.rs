@@ -13,6 +13,9 @@
 //! for i in (lo..hi).rev() { ..; x_bar[i + 1] += b + carry; carry = a; }
 //! if lo < hi { x_bar[lo] += carry; }
 //! ```
+//!
+//! Going up (a reversed loop fused with its forward loop runs up), the update at the higher
+//! offset is the one carried, and the last one goes to `x_bar[hi]`.
 
 use crate::ir::{
     walk, Adaptor, AssignOp, BinOp, Block, Expr, Function, LoopKind, Origin, Stmt, Ty, Var,
@@ -58,10 +61,12 @@ fn carried(f: &mut Function, s: &mut Stmt) -> Option<(Block, Block)> {
     let LoopKind::For { var: i, iter } = &l.kind else {
         return None;
     };
-    if iter.inclusive
-        || iter.checkpoint.is_some()
-        || !matches!(iter.adaptors.as_slice(), [Adaptor::Rev])
-    {
+    let descending = match iter.adaptors.as_slice() {
+        [Adaptor::Rev] => true,
+        [] => false,
+        _ => return None,
+    };
+    if iter.inclusive || iter.checkpoint.is_some() {
         return None;
     }
     let (i, start, end) = (*i, iter.start.clone(), iter.end.clone());
@@ -134,16 +139,23 @@ fn carried(f: &mut Function, s: &mut Stmt) -> Option<(Block, Block)> {
             && matches!(f.ty(*b), Ty::Buffer(Some(_)))
     })?;
     pair.sort_by_key(|u| u.offset);
-    let (low, high) = (&pair[0], &pair[1]);
-    // The low update's value is read at the end of the body: it must still hold then.
+    // Going down, the lower offset's update is the next iteration's higher one, and is
+    // carried; going up, the higher offset's.
+    let (carried, kept) = if descending {
+        (&pair[0], &pair[1])
+    } else {
+        (&pair[1], &pair[0])
+    };
+    // The carried update's value is read at the end of the body: it must still hold then.
     let mut assigned = std::collections::HashSet::new();
-    walk(&l.body[low.at + 1..], &mut |t| {
+    walk(&l.body[carried.at + 1..], &mut |t| {
         if let Stmt::Assign { var, .. } | Stmt::Declare { var } = t {
             assigned.insert(*var);
         }
     });
     let mut stale = false;
-    low.value
+    carried
+        .value
         .visit_vars(&mut |v| stale |= assigned.contains(&v));
     if stale {
         return None;
@@ -152,30 +164,37 @@ fn carried(f: &mut Function, s: &mut Stmt) -> Option<(Block, Block)> {
         return None;
     };
     let carry = f.new_var(Origin::Named("carry"), Ty::Float(width));
-    let (low_at, high_at, low_value, low_offset) = (low.at, high.at, low.value.clone(), low.offset);
-    let Stmt::Store { value, .. } = &mut l.body[high_at] else {
+    let (carried_at, kept_at, carried_value) = (carried.at, kept.at, carried.value.clone());
+    let Stmt::Store { value, .. } = &mut l.body[kept_at] else {
         return None;
     };
-    *value = Expr::bin(BinOp::Add, high.value.clone(), Expr::Var(carry));
-    if let Stmt::Store { op, .. } = &mut l.body[high_at] {
+    *value = Expr::bin(BinOp::Add, kept.value.clone(), Expr::Var(carry));
+    if let Stmt::Store { op, .. } = &mut l.body[kept_at] {
         *op = AssignOp::Add;
     }
-    l.body.remove(low_at);
+    l.body.remove(carried_at);
     l.body.push(Stmt::Assign {
         var: carry,
         op: AssignOp::Set,
-        expr: low_value,
+        expr: carried_value,
     });
-    let literal = integer(&start);
-    let first = match low_offset {
-        0 => start.clone(),
+    // The last iteration's carried update, to element `start + low` going down, to
+    // `end - 1 + high` going up.
+    let (base, shift) = if descending {
+        (start.clone(), pair[0].offset)
+    } else {
+        (end.clone(), pair[1].offset - 1)
+    };
+    let literal = integer(&base);
+    let first = match shift {
+        0 => base.clone(),
         o if literal.is_some_and(|c| c + o >= 0) => {
             Expr::Usize(literal.map_or(0, |c| c + o) as usize)
         }
-        o if o > 0 => Expr::bin(BinOp::Add, start.clone(), Expr::Usize(o as usize)),
+        o if o > 0 => Expr::bin(BinOp::Add, base.clone(), Expr::Usize(o as usize)),
         o => Expr::bin(
             BinOp::Sub,
-            start.clone(),
+            base.clone(),
             Expr::Usize(o.unsigned_abs() as usize),
         ),
     };
