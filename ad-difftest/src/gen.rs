@@ -990,8 +990,15 @@ impl<'a> FnGen<'a> {
     /// `let mut buf = vec![0.0; 4];` filled by a loop.
     fn buffer(&mut self) {
         let buf = self.fresh("buf");
-        let i = self.fresh("i");
         self.line(&format!("let mut {buf} = vec![0.0; 4];"));
+        let bound = self.four_times(|i, e| format!("{buf}[{i}] = {e};"));
+        self.push_var(buf, bound, true, true);
+    }
+
+    /// `for i in 0..4 { <stmt(i, e)> }` for a bounded expression `e` that may index by `i`;
+    /// returns the bound of `e`.
+    fn four_times(&mut self, stmt: impl Fn(&str, &str) -> String) -> f64 {
+        let i = self.fresh("i");
         self.line(&format!("for {i} in 0..4 {{"));
         let snap = self.open_loop(4);
         self.indices.push(Index {
@@ -1000,31 +1007,19 @@ impl<'a> FnGen<'a> {
         });
         let e = self.expr(2);
         let e = self.within(e, ARG);
-        self.line(&format!("{buf}[{i}] = {};", e.text));
+        self.line(&stmt(&i, &e.text));
         self.indices.pop();
         self.close_loop(4, &snap);
         self.line("}");
-        self.push_var(buf, e.bound, true, true);
+        e.bound
     }
 
     /// Returns the accumulator's name.
     fn reduction(&mut self) -> String {
         let r = self.fresh("r");
-        let i = self.fresh("i");
         self.line(&format!("let mut {r} = 0.0;"));
-        self.line(&format!("for {i} in 0..4 {{"));
-        let snap = self.open_loop(4);
-        self.indices.push(Index {
-            name: i.clone(),
-            max: 3,
-        });
-        let e = self.expr(2);
-        let e = self.within(e, ARG);
-        self.line(&format!("{r} += {};", e.text));
-        self.indices.pop();
-        self.close_loop(4, &snap);
-        self.line("}");
-        self.push_var(r.clone(), 4.0 * e.bound, true, false);
+        let bound = self.four_times(|_, e| format!("{r} += {e};"));
+        self.push_var(r.clone(), 4.0 * bound, true, false);
         r
     }
 

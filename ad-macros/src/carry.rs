@@ -18,32 +18,21 @@
 //! offset is the one carried, and the last one goes to `x_bar[hi]`.
 
 use crate::ir::{
-    walk, Adaptor, AssignOp, BinOp, Block, Expr, Function, LoopKind, Origin, Stmt, Ty, Var,
+    rebuild, walk, Adaptor, AssignOp, BinOp, Block, Expr, Function, LoopKind, Origin, Stmt, Ty, Var,
 };
 use std::collections::HashMap;
 
 pub fn carry_neighbour_updates(f: &mut Function) {
     let mut stmts = std::mem::take(&mut f.stmts);
-    rewrite(f, &mut stmts);
+    rebuild(&mut stmts, &mut |mut s| match carried(f, &mut s) {
+        Some((mut before, after)) => {
+            before.push(s);
+            before.extend(after);
+            before
+        }
+        None => vec![s],
+    });
     f.stmts = stmts;
-}
-
-fn rewrite(f: &mut Function, block: &mut Block) {
-    let mut out = Vec::with_capacity(block.len());
-    for mut s in std::mem::take(block) {
-        for b in s.blocks_mut() {
-            rewrite(f, b);
-        }
-        match carried(f, &mut s) {
-            Some((before, after)) => {
-                out.extend(before);
-                out.push(s);
-                out.extend(after);
-            }
-            None => out.push(s),
-        }
-    }
-    *block = out;
 }
 
 /// One of the two updates of a buffer in the loop body.

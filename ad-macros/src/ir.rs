@@ -755,6 +755,19 @@ pub fn walk_mut(block: &mut Block, f: &mut impl FnMut(&mut Stmt)) {
     }
 }
 
+/// Rebuilds `block` bottom-up: the blocks nested in each statement first, then the statement
+/// replaced by the statements `f` returns for it.
+pub fn rebuild(block: &mut Block, f: &mut impl FnMut(Stmt) -> Vec<Stmt>) {
+    let mut out = Vec::with_capacity(block.len());
+    for mut s in std::mem::take(block) {
+        for b in s.blocks_mut() {
+            rebuild(b, f);
+        }
+        out.extend(f(s));
+    }
+    *block = out;
+}
+
 /// The cells of a function: variables assigned after their definition, and buffers written
 /// element by element.
 pub fn cells(block: &Block) -> std::collections::HashSet<Var> {

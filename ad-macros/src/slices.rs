@@ -9,35 +9,25 @@
 //! leaves), so it panics exactly when one of the accesses would have, only earlier. The
 //! primal function itself is never changed.
 
-use crate::ir::{walk, walk_mut, BinOp, Block, Expr, Function, LoopKind, Origin, Stmt, Ty, Var};
+use crate::ir::{
+    rebuild, walk, walk_mut, BinOp, Block, Expr, Function, LoopKind, Origin, Stmt, Ty, Var,
+};
 use std::collections::{HashMap, HashSet};
 
 pub fn slice_rows(f: &mut Function) {
     let mut stmts = std::mem::take(&mut f.stmts);
-    rewrite(f, &mut stmts);
+    rebuild(&mut stmts, &mut |mut s| match sliced(f, &mut s) {
+        Some((mut then, end)) => {
+            then.push(s);
+            vec![Stmt::If {
+                cond: Expr::bin(BinOp::Lt, Expr::Lit(syn::parse_quote!(0)), end),
+                then,
+                els: Vec::new(),
+            }]
+        }
+        None => vec![s],
+    });
     f.stmts = stmts;
-}
-
-fn rewrite(f: &mut Function, block: &mut Block) {
-    let mut out = Vec::with_capacity(block.len());
-    for mut s in std::mem::take(block) {
-        for b in s.blocks_mut() {
-            rewrite(f, b);
-        }
-        match sliced(f, &mut s) {
-            Some((pre, end)) => {
-                let mut then = pre;
-                then.push(s);
-                out.push(Stmt::If {
-                    cond: Expr::bin(BinOp::Lt, Expr::Lit(syn::parse_quote!(0)), end),
-                    then,
-                    els: Vec::new(),
-                });
-            }
-            None => out.push(s),
-        }
-    }
-    *block = out;
 }
 
 /// An access to a buffer in a loop body.

@@ -26,12 +26,13 @@ mod src {
     pub mod primitives;
     pub mod reverse;
     pub mod signature;
+    pub mod slices;
     pub mod structurize;
     pub mod types;
 }
 use src::{
     activity, carry, chain, cleanup, diag, emit, expand, forward, fuse, ir, lower, names, options,
-    primitives, reverse, signature, structurize, types,
+    primitives, reverse, signature, slices, structurize, types,
 };
 
 use libfuzzer_sys::fuzz_target;
