@@ -23,8 +23,7 @@
 //! the loop (`summed`), so the chain of additions stays in a register.
 
 use crate::ir::{
-    walk, walk_mut, AssignOp, BinOp, Block, Expr, FloatTy, Function, LoopKind, Origin, Stmt, Ty,
-    Var,
+    bound_in, walk_mut, AssignOp, BinOp, Block, Expr, FloatTy, Function, Origin, Stmt, Ty, Var,
 };
 use std::collections::HashSet;
 
@@ -95,7 +94,7 @@ fn let_var(v: Var, mutable: bool, expr: Expr) -> Stmt {
 /// the rest of the function (which may be memory). Only the order of the sum changes.
 fn summed(f: &Function, body: &Block) -> Vec<Var> {
     let mut scan = Scan::default();
-    scan.block(f, &defs(body), body, false);
+    scan.block(f, &bound_in(body), body, false);
     let mut out: Vec<Var> = scan
         .accumulated
         .iter()
@@ -112,24 +111,6 @@ fn is_adjoint(f: &Function, v: Var) -> bool {
         f.vars[v.0 as usize].origin,
         Origin::Adjoint(_) | Origin::Named("dout")
     )
-}
-
-/// The variables bound inside `body`.
-fn defs(body: &Block) -> HashSet<Var> {
-    let mut defs = HashSet::new();
-    walk(body, &mut |s| match s {
-        Stmt::Let { vars, .. } => defs.extend(vars.iter().flatten().copied()),
-        Stmt::Declare { var } => {
-            defs.insert(*var);
-        }
-        Stmt::Loop(l) => {
-            if let LoopKind::For { var, .. } = &l.kind {
-                defs.insert(*var);
-            }
-        }
-        _ => {}
-    });
-    defs
 }
 
 /// What a loop body does with the adjoints bound outside it, in program order.
@@ -199,7 +180,7 @@ impl Scan {
 /// The one adjoint the loop body carries from iteration to iteration, if the rewrite applies.
 fn carried(f: &Function, body: &Block) -> Option<Var> {
     let mut scan = Scan::default();
-    scan.block(f, &defs(body), body, false);
+    scan.block(f, &bound_in(body), body, false);
     let [c] = scan.read.iter().copied().collect::<Vec<_>>()[..] else {
         return None;
     };
@@ -209,7 +190,7 @@ fn carried(f: &Function, body: &Block) -> Option<Var> {
 
 /// Reads `c` as one and scales every adjoint the body passes out by `c_in`.
 fn scale(f: &Function, body: &mut Block, c: Var, c_in: Var) {
-    let defs = defs(body);
+    let defs = bound_in(body);
     let one: syn::Lit = syn::parse_quote!(1.0);
     walk_mut(body, &mut |s| {
         let out = match s {

@@ -23,7 +23,9 @@
 //! rounding of a scalar adjoint, never its value in exact arithmetic. Loops that record or
 //! replay a tape, jump, or pass a buffer mutably to a call are left alone.
 
-use crate::ir::{walk, walk_mut, AssignOp, Block, Expr, Function, Iter, LoopKind, Stmt, Var};
+use crate::ir::{
+    bound_in, walk, walk_mut, AssignOp, Block, Expr, Function, Iter, LoopKind, Stmt, Var,
+};
 use std::collections::{HashMap, HashSet};
 
 pub fn fuse_loops(f: &mut Function) {
@@ -366,19 +368,10 @@ struct Effects {
 
 impl Effects {
     fn of(block: &[Stmt]) -> Effects {
-        let mut e = Effects::default();
-        walk(block, &mut |s| match s {
-            Stmt::Let { vars, .. } => e.defs.extend(vars.iter().flatten()),
-            Stmt::Declare { var } => {
-                e.defs.insert(*var);
-            }
-            Stmt::Loop(l) => {
-                if let LoopKind::For { var, .. } = &l.kind {
-                    e.defs.insert(*var);
-                }
-            }
-            _ => {}
-        });
+        let mut e = Effects {
+            defs: bound_in(block),
+            ..Effects::default()
+        };
         walk(block, &mut |s| e.add(s));
         let defs = &e.defs;
         e.reads.retain(|v| !defs.contains(v));

@@ -465,45 +465,33 @@ impl Expr {
     /// Calls `f` on this expression and on each expression nested in it, parents first.
     pub fn visit(&self, f: &mut impl FnMut(&Expr)) {
         f(self);
+        for c in self.children() {
+            c.visit(f);
+        }
+    }
+
+    /// The expressions nested directly in this one.
+    pub fn children(&self) -> Vec<&Expr> {
         match self {
             Expr::Member(a, _)
             | Expr::Borrow(a)
             | Expr::Unary(_, a)
             | Expr::Cast(a, _)
             | Expr::Field(a, _)
-            | Expr::Index(a, _) => a.visit(f),
-            Expr::Binary(_, a, b) => {
-                a.visit(f);
-                b.visit(f);
-            }
-            Expr::Ref { range, .. } => {
-                if let Some(r) = range {
-                    r.0.visit(f);
-                    r.1.visit(f);
-                }
-            }
-            Expr::Load { index, .. } => index.visit(f),
-            Expr::NewBuf { init, len } => {
-                init.visit(f);
-                len.visit(f);
-            }
-            Expr::NewVec { capacity } => {
-                if let Some(c) = capacity {
-                    c.visit(f);
-                }
-            }
+            | Expr::Index(a, _) => vec![a],
+            Expr::Binary(_, a, b) => vec![a, b],
+            Expr::Ref { range, .. } => range.iter().flat_map(|r| [&r.0, &r.1]).collect(),
+            Expr::Load { index, .. } => vec![index],
+            Expr::NewBuf { init, len } => vec![init, len],
+            Expr::NewVec { capacity } => capacity.iter().map(|c| &**c).collect(),
             Expr::InRange {
                 value, start, end, ..
-            } => {
-                value.visit(f);
-                start.visit(f);
-                end.visit(f);
-            }
+            } => vec![value, start, end],
             Expr::Method { args, .. }
             | Expr::Rule { args, .. }
             | Expr::Call { args, .. }
             | Expr::Tuple(args)
-            | Expr::Array(args) => args.iter().for_each(|a| a.visit(f)),
+            | Expr::Array(args) => args.iter().collect(),
             Expr::Var(_)
             | Expr::Lit(_)
             | Expr::Zero
@@ -514,7 +502,49 @@ impl Expr {
             | Expr::NewSlot
             | Expr::SelfValue
             | Expr::Pop(_)
-            | Expr::Len(_) => {}
+            | Expr::Len(_) => Vec::new(),
+        }
+    }
+
+    /// The expressions nested directly in this one, for rewriting.
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match self {
+            Expr::Member(a, _)
+            | Expr::Borrow(a)
+            | Expr::Unary(_, a)
+            | Expr::Cast(a, _)
+            | Expr::Field(a, _)
+            | Expr::Index(a, _) => vec![a],
+            Expr::Binary(_, a, b) => vec![a, b],
+            Expr::Ref { range, .. } => range
+                .iter_mut()
+                .flat_map(|r| {
+                    let (x, y) = &mut **r;
+                    [x, y]
+                })
+                .collect(),
+            Expr::Load { index, .. } => vec![index],
+            Expr::NewBuf { init, len } => vec![init, len],
+            Expr::NewVec { capacity } => capacity.iter_mut().map(|c| &mut **c).collect(),
+            Expr::InRange {
+                value, start, end, ..
+            } => vec![value, start, end],
+            Expr::Method { args, .. }
+            | Expr::Rule { args, .. }
+            | Expr::Call { args, .. }
+            | Expr::Tuple(args)
+            | Expr::Array(args) => args.iter_mut().collect(),
+            Expr::Var(_)
+            | Expr::Lit(_)
+            | Expr::Zero
+            | Expr::Path(_)
+            | Expr::Bool(_)
+            | Expr::Usize(_)
+            | Expr::NewTape
+            | Expr::NewSlot
+            | Expr::SelfValue
+            | Expr::Pop(_)
+            | Expr::Len(_) => Vec::new(),
         }
     }
 
@@ -766,6 +796,24 @@ pub fn rebuild(block: &mut Block, f: &mut impl FnMut(Stmt) -> Vec<Stmt>) {
         out.extend(f(s));
     }
     *block = out;
+}
+
+/// The variables bound inside `block` (by `let`, a declaration, or a `for`), at any depth.
+pub fn bound_in(block: &[Stmt]) -> std::collections::HashSet<Var> {
+    let mut out = std::collections::HashSet::new();
+    walk(block, &mut |s| match s {
+        Stmt::Let { vars, .. } => out.extend(vars.iter().flatten().copied()),
+        Stmt::Declare { var } => {
+            out.insert(*var);
+        }
+        Stmt::Loop(l) => {
+            if let LoopKind::For { var, .. } = &l.kind {
+                out.insert(*var);
+            }
+        }
+        _ => {}
+    });
+    out
 }
 
 /// The cells of a function: variables assigned after their definition, and buffers written

@@ -10,7 +10,8 @@
 //! primal function itself is never changed.
 
 use crate::ir::{
-    rebuild, walk, walk_mut, BinOp, Block, Expr, Function, LoopKind, Origin, Stmt, Ty, Var,
+    bound_in, rebuild, walk, walk_mut, BinOp, Block, Expr, Function, LoopKind, Origin, Stmt, Ty,
+    Var,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -69,17 +70,11 @@ fn sliced(f: &mut Function, s: &mut Stmt) -> Option<(Block, Expr)> {
     }
     // What the body defines and assigns: an offset must not depend on it, except through
     // the top-level `let`s it inlines.
-    let mut defined = HashSet::new();
+    let defined = bound_in(&l.body);
     let mut assigned = HashSet::new();
     walk(&l.body, &mut |s| match s {
-        Stmt::Let { vars, .. } => defined.extend(vars.iter().flatten().copied()),
-        Stmt::Declare { var } | Stmt::Assign { var, .. } => {
+        Stmt::Assign { var, .. } => {
             assigned.insert(*var);
-        }
-        Stmt::Loop(inner) => {
-            if let LoopKind::For { var, .. } = &inner.kind {
-                defined.insert(*var);
-            }
         }
         other => assigned.extend(other.written_buffers()),
     });
@@ -288,24 +283,8 @@ fn reindex(e: &mut Expr, rows: &HashMap<Var, Var>, j: Var) {
             return;
         }
     }
-    match e {
-        Expr::Member(a, _)
-        | Expr::Borrow(a)
-        | Expr::Unary(_, a)
-        | Expr::Cast(a, _)
-        | Expr::Field(a, _)
-        | Expr::Index(a, _) => reindex(a, rows, j),
-        Expr::Binary(_, a, b) => {
-            reindex(a, rows, j);
-            reindex(b, rows, j);
-        }
-        Expr::Method { args, .. }
-        | Expr::Rule { args, .. }
-        | Expr::Call { args, .. }
-        | Expr::Tuple(args)
-        | Expr::Array(args) => args.iter_mut().for_each(|a| reindex(a, rows, j)),
-        Expr::Load { index, .. } => reindex(index, rows, j),
-        _ => {}
+    for c in e.children_mut() {
+        reindex(c, rows, j);
     }
 }
 
