@@ -30,4 +30,4 @@
 extern crate self as ad;
 
 pub use ad_macros::differentiate;
-pub use ad_runtime::{checkpoint, rules, Float, Slot, Tape};
+pub use ad_runtime::{checkpoint, rules, Counter, Float, Slot, Tape};

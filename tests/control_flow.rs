@@ -26,5 +26,7 @@ mod for_loops;
 mod integration;
 #[path = "control_flow/matches.rs"]
 mod matches;
+#[path = "control_flow/records.rs"]
+mod records;
 #[path = "control_flow/while_loops.rs"]
 mod while_loops;

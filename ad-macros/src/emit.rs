@@ -30,6 +30,8 @@ pub fn function(f: &Function, header: &Header, user_idents: &HashSet<String>) ->
         loops: Vec::new(),
         read: read.clone(),
         reserved: reserved(f),
+        indexed: crate::records::indexed(f),
+        slots: HashMap::new(),
     };
     let receiver = f.receiver.iter().map(|r| quote!(#r));
     let params: Vec<TokenStream> = receiver
@@ -95,6 +97,10 @@ struct Emitter<'a> {
     read: HashSet<Var>,
     /// The tapes reserved before the loop that records on them.
     reserved: HashSet<Var>,
+    /// The tapes recorded and replayed by the loop counter.
+    indexed: crate::records::Indexed,
+    /// The name of the slots of each such tape.
+    slots: HashMap<Var, proc_macro2::Ident>,
 }
 
 fn reserved(f: &Function) -> HashSet<Var> {
@@ -263,13 +269,31 @@ impl Emitter<'_> {
                 let body = self.block(&l.body);
                 let tokens = match &l.kind {
                     LoopKind::For { var, iter } => {
-                        let v = if self.read.contains(var) {
+                        let replayed: Vec<Var> = (l.body.iter())
+                            .filter_map(|s| match s {
+                                Stmt::Let {
+                                    expr: Expr::Pop(t), ..
+                                } if self.indexed.replayed.get(t) == Some(var) => Some(*t),
+                                _ => None,
+                            })
+                            .collect();
+                        let takes = replayed.into_iter().map(|tape| {
+                            let t = self.var(tape);
+                            let slots = self.slots_of(tape);
+                            let n = self.iter(&iter.reversed(), true);
+                            quote!(let #slots = #t.replay(#n.size_hint().0);)
+                        });
+                        let takes: TokenStream = takes.collect();
+                        let counted = self.indexed.recorded.values();
+                        let counted = counted.chain(self.indexed.replayed.values());
+                        let v = if self.read.contains(var) || counted.into_iter().any(|c| c == var)
+                        {
                             self.var(*var)
                         } else {
                             quote!(_)
                         };
                         let it = self.iter(iter, false);
-                        quote!(#label for #v in #it { #body })
+                        quote!(#takes #label for #v in #it { #body })
                     }
                     LoopKind::While { cond, test } if cond.is_empty() => {
                         let t = self.expr(test, 0);
@@ -339,6 +363,11 @@ impl Emitter<'_> {
                         let v = self.expr(value, 0);
                         quote!(#t.push_slice(#v);)
                     }
+                    _ if self.indexed.recorded.contains_key(tape) => {
+                        let slot = self.slot(*tape, self.indexed.recorded[tape]);
+                        let v = self.expr(value, 0);
+                        quote!(#slot = #v;)
+                    }
                     // A `for` loop's record goes into the slots reserved before the loop.
                     _ if self.reserved.contains(tape) => {
                         let v = self.expr(value, 0);
@@ -371,9 +400,34 @@ impl Emitter<'_> {
             Stmt::Reserve { tape, iter } => {
                 let t = self.var(*tape);
                 let it = self.iter(iter, true);
-                quote!(#t.reserve(#it.size_hint().0);)
+                if self.indexed.recorded.contains_key(tape) {
+                    let slots = self.slots_of(*tape);
+                    quote!(let #slots = #t.record(#it.size_hint().0);)
+                } else {
+                    quote!(#t.reserve(#it.size_hint().0);)
+                }
             }
         }
+    }
+
+    /// The name of the slots `tape` is recorded into or replayed from.
+    fn slots_of(&mut self, tape: Var) -> proc_macro2::Ident {
+        if let Some(s) = self.slots.get(&tape) {
+            return s.clone();
+        }
+        let base = self.var(tape).to_string();
+        let base = base.trim_start_matches("r#");
+        let base = format!("{}_slots", base.strip_suffix("_tape").unwrap_or(base));
+        let s = self.names.fresh(&base);
+        self.slots.insert(tape, s.clone());
+        s
+    }
+
+    /// `slots[counter]` for a tape recorded or replayed by index.
+    fn slot(&mut self, tape: Var, counter: Var) -> TokenStream {
+        let i = self.var(counter);
+        let slots = self.slots_of(tape);
+        quote!(#slots[::ad::Counter::slot(#i)])
     }
 
     fn block(&mut self, block: &[Stmt]) -> TokenStream {
@@ -524,6 +578,9 @@ impl Emitter<'_> {
                 let v = self.expr(init, 0);
                 let n = self.expr(len, 0);
                 quote!(::std::vec![#v; #n])
+            }
+            Expr::Pop(t) if self.indexed.replayed.contains_key(t) => {
+                self.slot(*t, self.indexed.replayed[t])
             }
             Expr::Pop(t) => {
                 let t = self.var(*t);

@@ -24,6 +24,7 @@ mod lower;
 mod names;
 mod options;
 mod primitives;
+mod records;
 mod reverse;
 mod signature;
 mod slices;

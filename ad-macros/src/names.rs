@@ -68,6 +68,11 @@ impl Names {
         id
     }
 
+    /// A fresh name derived from `base`, for a generated value that is not a variable.
+    pub fn fresh(&mut self, base: &str) -> Ident {
+        self.claim(base, false)
+    }
+
     /// A fresh name for a parameter the derivative does not read (`_x`).
     pub fn unused(&mut self, name: &Ident) -> Ident {
         let name = name.to_string();

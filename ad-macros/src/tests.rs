@@ -330,3 +330,60 @@ fn dependent_loops_are_not_fused() {
     };
     assert_eq!(vjp_loops(product), 2);
 }
+
+/// The tape calls in the `f_vjp` that `#[differentiate(reverse)] item` expands to, in order.
+fn vjp_tape_calls(item: TokenStream) -> Vec<String> {
+    let out = expand(quote!(reverse), item).to_string();
+    let calls = ["push_reserved", "push", "pop", "record", "replay"];
+    let mut found = Vec::new();
+    for piece in out.split(". ").skip(1) {
+        if let Some(c) = calls.iter().find(|c| piece.starts_with(&format!("{c} ("))) {
+            found.push(c.to_string());
+        }
+    }
+    found
+}
+
+/// A `for` loop over `0..n` that records once per iteration writes slot `i`, and its reversed
+/// loop reads slot `i`. A value recorded only on some iterations (after a `continue`), or in a
+/// loop not starting at zero, is pushed and popped.
+#[test]
+fn loops_from_zero_record_by_index() {
+    let power = quote! {
+        fn f(x: f64, n: i32) -> f64 {
+            let mut t = 1.0;
+            for _ in 0..n {
+                t *= x;
+            }
+            t
+        }
+    };
+    assert_eq!(vjp_tape_calls(power), ["record", "replay"]);
+    let skipping = quote! {
+        fn f(x: f64, n: usize) -> f64 {
+            let mut t = 1.0;
+            for i in 0..n {
+                if i % 3 == 0 {
+                    continue;
+                }
+                t *= x;
+            }
+            t
+        }
+    };
+    // Whether the iteration went on is recorded every time, `t` only when it did.
+    assert_eq!(
+        vjp_tape_calls(skipping),
+        ["record", "push_reserved", "replay", "pop"]
+    );
+    let from_two = quote! {
+        fn f(x: f64, n: usize) -> f64 {
+            let mut t = 1.0;
+            for _ in 2..n {
+                t *= x;
+            }
+            t
+        }
+    };
+    assert_eq!(vjp_tape_calls(from_two), ["push_reserved", "pop"]);
+}

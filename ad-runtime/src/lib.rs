@@ -23,4 +23,4 @@ mod tape;
 
 pub use checkpoint::checkpoint;
 pub use float::Float;
-pub use tape::{Slot, Tape};
+pub use tape::{Counter, Slot, Tape};

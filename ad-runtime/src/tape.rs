@@ -134,6 +134,33 @@ impl<T: Copy + Default + 'static> Tape<T> {
         self.top = start;
     }
 
+    /// Takes the `n` slots that a `for` loop over `0..n` records into, one per iteration:
+    /// iteration `i` writes slot `i`. Recording by index instead of by [`push`](Tape::push)
+    /// leaves the loop no update of the stack's top, and its bounds check to the compiler,
+    /// which can see that `i < n`.
+    #[inline]
+    pub fn record(&mut self, n: usize) -> &mut [T] {
+        self.reserve(n);
+        let start = self.top;
+        self.top += n;
+        &mut self.items[start..self.top]
+    }
+
+    /// Takes back at once the `n` values recorded last, oldest first: slot `i` holds what
+    /// iteration `i` of a `for` loop over `0..n` recorded, for the reversed loop to read.
+    ///
+    /// # Panics
+    /// If fewer than `n` values are recorded (a bug in the generated code).
+    #[inline]
+    pub fn replay(&mut self, n: usize) -> &[T] {
+        let Some(start) = self.top.checked_sub(n) else {
+            underflow()
+        };
+        let end = self.top;
+        self.top = start;
+        &self.items[start..end]
+    }
+
     /// Makes `additional` slots ready for [`push_reserved`](Tape::push_reserved).
     #[inline]
     pub fn reserve(&mut self, additional: usize) {
@@ -204,6 +231,33 @@ impl<T: Copy> Slot<T> {
         }
     }
 }
+
+/// A `for` loop's counter as the index of the slot its iteration records into (see
+/// [`Tape::record`]): the generated code does not know the counter's integer type. The counter
+/// runs over `0..n`, so it is never negative.
+pub trait Counter: Copy {
+    /// The counter as a slot index.
+    fn slot(self) -> usize;
+}
+
+impl Counter for usize {
+    #[inline]
+    fn slot(self) -> usize {
+        self
+    }
+}
+
+macro_rules! counter {
+    ($($t:ty)*) => {$(
+        impl Counter for $t {
+            #[inline]
+            fn slot(self) -> usize {
+                self as usize
+            }
+        }
+    )*};
+}
+counter!(u8 u16 u32 u64 u128 i8 i16 i32 i64 i128 isize);
 
 /// The large buffer a dropped tape of this type left, if any (out of line: a search through
 /// the spare buffers, run once per tape, not in the loops that record).
@@ -327,6 +381,38 @@ mod tests {
         t.reserve(1);
         t.push_reserved(1.0);
         t.push_reserved(2.0);
+    }
+
+    #[test]
+    fn records_by_index_read_back_like_a_stack() {
+        use super::Counter;
+        let mut t = Tape::new();
+        t.push(1.0);
+        for outer in 0..2 {
+            let slots = t.record(3);
+            for i in 0..3_i32 {
+                slots[i.slot()] = f64::from(10 * outer + i);
+            }
+        }
+        assert_eq!(t.len(), 7);
+        // Taken back one by one, as a stack, the last iteration first ...
+        assert_eq!(t.pop(), 12.0);
+        t.push(12.0);
+        // ... or by index.
+        assert_eq!(t.replay(3), [10.0, 11.0, 12.0]);
+        assert_eq!(t.replay(0), [] as [f64; 0]);
+        let popped: Vec<f64> = (0..4).map(|_| t.pop()).collect();
+        assert_eq!(popped, [2.0, 1.0, 0.0, 1.0]);
+        assert!(t.is_empty());
+        assert_eq!([7_u8.slot(), 7_i64.slot(), 7_usize.slot()], [7; 3]);
+    }
+
+    #[test]
+    #[should_panic(expected = "empty tape")]
+    fn replaying_more_than_was_recorded_panics() {
+        let mut t = Tape::new();
+        t.record(2).fill(1.0);
+        t.replay(3);
     }
 
     #[test]

@@ -1,0 +1,121 @@
+//! Records indexed by the loop counter. A `for` loop over `0..n` that records one value per
+//! iteration writes it into slot `i` of `n` slots taken before the loop (`Tape::record`); the
+//! reversed loop that takes the values back reads slot `i` of the `n` it takes at once
+//! (`Tape::replay`).
+//!
+//! Recording with `push` updates the tape's top in every iteration and checks it against the
+//! reservation; the compiler cannot tell the recorded store from the loop's own values, so it
+//! kept running values (a maximum, an accumulator) in memory, several times slower than the
+//! loop without the record. Indexed by the counter, the check is one the compiler removes
+//! (`i < n`) and the top is updated once.
+//!
+//! A tape qualifies when it is pushed (or popped) at exactly one place, at the top level of
+//! the body of a `for` loop over `0..n` (`(0..n).rev()` for the pop) that no jump leaves or
+//! restarts early, so the body records (replays) exactly once per iteration, in the order of
+//! the counter. The forward side also needs the one reservation of the tape to be for that
+//! loop's range. Either side may qualify without the other: both lay the values out in
+//! the order a stack would.
+
+use crate::ir::{walk, Adaptor, Expr, Function, Iter, LoopKind, Stmt, Var};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Default)]
+pub struct Indexed {
+    /// Tapes recorded by index, with the counter of the loop that records them.
+    pub recorded: HashMap<Var, Var>,
+    /// Tapes replayed by index, with the counter of the loop that replays them (which takes
+    /// them back just before it starts).
+    pub replayed: HashMap<Var, Var>,
+}
+
+pub fn indexed(f: &Function) -> Indexed {
+    let mut pushes: HashMap<Var, usize> = HashMap::new();
+    let mut pops: HashMap<Var, usize> = HashMap::new();
+    let mut reserves: HashMap<Var, Vec<String>> = HashMap::new();
+    walk(&f.stmts, &mut |s| {
+        match s {
+            Stmt::Push { tape, .. } => *pushes.entry(*tape).or_default() += 1,
+            // Takes back a whole buffer.
+            Stmt::Restore { tape, .. } => *pops.entry(*tape).or_default() += 1,
+            Stmt::Reserve { tape, iter } => {
+                reserves.entry(*tape).or_default().push(format!("{iter:?}"))
+            }
+            _ => {}
+        }
+        for e in s.exprs() {
+            e.visit(&mut |e| {
+                if let Expr::Pop(t) = e {
+                    *pops.entry(*t).or_default() += 1;
+                }
+            });
+        }
+    });
+
+    let mut out = Indexed::default();
+    walk(&f.stmts, &mut |s| {
+        let Stmt::Loop(l) = s else { return };
+        let LoopKind::For { var, iter } = &l.kind else {
+            return;
+        };
+        let Some(reversed) = from_zero(iter) else {
+            return;
+        };
+        if leaves_early(&l.body) {
+            return;
+        }
+        for s in &l.body {
+            match s {
+                Stmt::Push { tape, value } if !reversed && !matches!(value, Expr::Ref { .. }) => {
+                    let reserved_here = matches!(reserves.get(tape).map(Vec::as_slice),
+                        Some([r]) if *r == format!("{iter:?}"));
+                    if pushes.get(tape) == Some(&1) && reserved_here {
+                        out.recorded.insert(*tape, *var);
+                    }
+                }
+                Stmt::Let {
+                    expr: Expr::Pop(tape),
+                    ..
+                } if reversed && pops.get(tape) == Some(&1) => {
+                    out.replayed.insert(*tape, *var);
+                }
+                _ => {}
+            }
+        }
+    });
+    out
+}
+
+/// For a loop over `0..n`, `Some(false)`; over `(0..n).rev()`, `Some(true)`; else `None`.
+fn from_zero(iter: &Iter) -> Option<bool> {
+    let zero = match &iter.start {
+        Expr::Usize(0) => true,
+        Expr::Lit(syn::Lit::Int(i)) => i.base10_digits() == "0",
+        _ => false,
+    };
+    if !zero || iter.inclusive || iter.checkpoint.is_some() {
+        return None;
+    }
+    match iter.adaptors.as_slice() {
+        [] => Some(false),
+        [Adaptor::Rev] => Some(true),
+        _ => None,
+    }
+}
+
+/// Whether a jump in `body` can end an iteration early: a `return`, or a `break` or
+/// `continue` of a loop that `body` does not contain.
+fn leaves_early(body: &[Stmt]) -> bool {
+    let mut inner = HashSet::new();
+    walk(body, &mut |s| {
+        if let Stmt::Loop(l) = s {
+            inner.insert(l.id);
+        }
+    });
+    let mut early = false;
+    walk(body, &mut |s| match s {
+        Stmt::Return(_) => early = true,
+        Stmt::Break(id) | Stmt::Continue(id) => early |= !inner.contains(id),
+        _ => {}
+    });
+    early
+}
