@@ -4,7 +4,7 @@
 
 use crate::diag::Diagnostics;
 use crate::{
-    activity, carry, chain, cleanup, emit, forward, fuse, lower, names, options, reverse,
+    activity, ascend, carry, chain, cleanup, emit, forward, fuse, lower, names, options, reverse,
     signature, slices,
 };
 use proc_macro2::TokenStream;
@@ -116,6 +116,7 @@ fn derive(func: &syn::ItemFn, options: &options::Options, diag: &mut Diagnostics
         chain::shorten_adjoint_chains(&mut vjp);
         carry::carry_neighbour_updates(&mut vjp);
         slices::slice_rows(&mut vjp);
+        ascend::run_forwards(&mut vjp);
         let header = emit::Header {
             name: format_ident!("{}_vjp", base, span = base.span()),
             vis: &func.vis,

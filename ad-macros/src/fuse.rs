@@ -338,36 +338,36 @@ fn written(s: &Stmt) -> Vec<Var> {
 }
 
 /// An access to an element (`index`) or to the whole (`None`) of a buffer.
-struct Access {
-    buf: Var,
-    index: Option<Expr>,
+pub struct Access {
+    pub buf: Var,
+    pub index: Option<Expr>,
     /// How the element is written, or `None` for a read.
-    store: Option<AssignOp>,
+    pub store: Option<AssignOp>,
 }
 
 /// What statements read and write, for deciding whether they may change order. Variables
 /// defined inside them are local and left out: the IR defines each variable once, except
 /// that the adjoint sweep may bind again, in its own scope, a value the forward sweep bound.
 #[derive(Default)]
-struct Effects {
+pub struct Effects {
     /// Variables bound inside (by `let`, `for`, or a declaration).
-    defs: HashSet<Var>,
+    pub defs: HashSet<Var>,
     /// Outside variables and buffers read, not counting an accumulation's read of its target.
-    reads: HashSet<Var>,
+    pub reads: HashSet<Var>,
     /// Everything outside that is changed: variables, buffers, tapes.
-    writes: HashSet<Var>,
+    pub writes: HashSet<Var>,
     /// Outside variables assigned, with how.
-    assigned: Vec<(Var, AssignOp)>,
+    pub assigned: Vec<(Var, AssignOp)>,
     /// Outside buffers written element by element.
-    stored: HashSet<Var>,
-    accesses: Vec<Access>,
+    pub stored: HashSet<Var>,
+    pub accesses: Vec<Access>,
     /// A jump, an item, a record or replay, a growing `Vec`, or a buffer passed mutably to a
     /// call. (Reserving a tape only writes the tape.)
-    opaque: bool,
+    pub opaque: bool,
 }
 
 impl Effects {
-    fn of(block: &[Stmt]) -> Effects {
+    pub fn of(block: &[Stmt]) -> Effects {
         let mut e = Effects {
             defs: bound_in(block),
             ..Effects::default()

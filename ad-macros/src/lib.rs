@@ -11,6 +11,7 @@
 //! [`ir`] is the representation they share; [`expand`] runs them.
 
 mod activity;
+mod ascend;
 mod carry;
 mod chain;
 mod cleanup;

@@ -241,25 +241,32 @@ fn long_flat_expression_does_not_overflow() {
         .expect("expansion of a 3000-term sum panicked");
 }
 
-/// The number of `for` loops in the `f_vjp` that `#[differentiate(reverse)] item` expands to.
-fn vjp_loops(item: TokenStream) -> usize {
-    struct Count(usize);
-    impl<'a> syn::visit::Visit<'a> for Count {
+/// The `for` loops in the `f_vjp` that `#[differentiate(reverse)] item` expands to, outer
+/// first: whether each runs backwards (`.rev()`).
+fn vjp_for_loops(item: TokenStream) -> Vec<bool> {
+    struct Loops(Vec<bool>);
+    impl<'a> syn::visit::Visit<'a> for Loops {
         fn visit_expr_for_loop(&mut self, e: &'a syn::ExprForLoop) {
-            self.0 += 1;
+            let backwards = matches!(&*e.expr, syn::Expr::MethodCall(m) if m.method == "rev");
+            self.0.push(backwards);
             syn::visit::visit_expr_for_loop(self, e);
         }
     }
     let file: syn::File = syn::parse2(expand(quote!(reverse), item)).expect("valid Rust");
-    let mut count = Count(0);
+    let mut loops = Loops(Vec::new());
     for item in &file.items {
         if let syn::Item::Fn(f) = item {
             if f.sig.ident == "f_vjp" {
-                syn::visit::visit_item_fn(&mut count, f);
+                syn::visit::visit_item_fn(&mut loops, f);
             }
         }
     }
-    count.0
+    loops.0
+}
+
+/// The number of `for` loops in the `f_vjp` that `#[differentiate(reverse)] item` expands to.
+fn vjp_loops(item: TokenStream) -> usize {
+    vjp_for_loops(item).len()
 }
 
 /// A reduction's reversed loop needs only the seed: it runs fused with the forward loop, one
@@ -386,4 +393,44 @@ fn loops_from_zero_record_by_index() {
         }
     };
     assert_eq!(vjp_tape_calls(from_two), ["push_reserved", "pop"]);
+}
+
+/// An adjoint loop touching each element once runs forwards (the row loop of `A x`); one
+/// carrying an adjoint between iterations, or updating neighbours, keeps running backwards.
+#[test]
+fn independent_adjoint_loops_run_forwards() {
+    let rows = quote! {
+        fn f(a: &[f64], x: &[f64], y: &mut [f64]) {
+            let n = x.len();
+            for i in 0..n {
+                let mut acc = 0.0;
+                for j in 0..n {
+                    acc += a[i * n + j] * x[j];
+                }
+                y[i] = acc;
+            }
+        }
+    };
+    assert!(vjp_for_loops(rows).iter().all(|backwards| !backwards));
+    let product = quote! {
+        fn f(x: &[f64]) -> f64 {
+            let mut p = 1.0;
+            for v in x {
+                p *= v;
+            }
+            p
+        }
+    };
+    assert_eq!(vjp_for_loops(product), [false, true]);
+    // Each iteration adds to two neighbouring elements, so iterations share elements.
+    let neighbours = quote! {
+        fn f(x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 1..x.len() {
+                s += x[i] * x[i - 1];
+            }
+            s.sin()
+        }
+    };
+    assert_eq!(vjp_for_loops(neighbours), [false, true]);
 }
