@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["benches/common/buffer_workloads.rs", "benches/common/workloads.rs"]
-PANICS = ("panic", "overflow", "underflow", "unwrap_failed", "assert_failed")
+PANICS = ("panic", "overflow", "underflow", "unwrap_failed", "assert_failed", "index_fail")
 # Callees that allocate, free or grow a buffer.
 ALLOCATING = ("alloc", "grow", "reserve", "malloc", "free", "drop_in_place", "Vec", "Tape")
 
@@ -148,7 +148,8 @@ def loops(lines: list) -> dict:
         for h in ss:
             if i not in reachable or h not in dom[i]:
                 continue
-            body, stack = bodies.setdefault(h, {h}), [i]
+            # (A one-block loop is its own back edge: nothing to walk back from.)
+            body, stack = bodies.setdefault(h, {h}), [i] if i != h else []
             body.add(i)
             while stack:
                 for p in pred[stack.pop()]:
