@@ -11,6 +11,7 @@
 #[allow(dead_code)]
 mod src {
     pub mod activity;
+    pub mod ascend;
     pub mod carry;
     pub mod chain;
     pub mod cleanup;
@@ -24,6 +25,7 @@ mod src {
     pub mod names;
     pub mod options;
     pub mod primitives;
+    pub mod records;
     pub mod reverse;
     pub mod signature;
     pub mod slices;
@@ -31,8 +33,8 @@ mod src {
     pub mod types;
 }
 use src::{
-    activity, carry, chain, cleanup, diag, emit, expand, forward, fuse, ir, lower, names, options,
-    primitives, reverse, signature, slices, structurize, types,
+    activity, ascend, carry, chain, cleanup, diag, emit, expand, forward, fuse, ir, lower, names,
+    options, primitives, records, reverse, signature, slices, structurize, types,
 };
 
 use libfuzzer_sys::fuzz_target;
