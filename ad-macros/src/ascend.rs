@@ -11,6 +11,7 @@
 
 use crate::fuse::Effects;
 use crate::ir::{rebuild, Adaptor, BinOp, Expr, Function, LoopKind, Stmt, Var};
+use std::collections::HashSet;
 
 pub fn run_forwards(f: &mut Function) {
     rebuild(&mut f.stmts, &mut |mut s| {
@@ -44,7 +45,7 @@ fn independent(body: &[Stmt], i: Var) -> bool {
 }
 
 /// `i`, `i + k` or `k + i` with `k` reading neither `i` nor a variable bound in the loop.
-fn counter_plus_offset(e: &Expr, i: Var, defs: &std::collections::HashSet<Var>) -> bool {
+fn counter_plus_offset(e: &Expr, i: Var, defs: &HashSet<Var>) -> bool {
     let invariant = |k: &Expr| {
         let mut ok = true;
         k.visit_vars(&mut |v| ok &= v != i && !defs.contains(&v));

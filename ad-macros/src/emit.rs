@@ -269,14 +269,7 @@ impl Emitter<'_> {
                 let body = self.block(&l.body);
                 let tokens = match &l.kind {
                     LoopKind::For { var, iter } => {
-                        let replayed: Vec<Var> = (l.body.iter())
-                            .filter_map(|s| match s {
-                                Stmt::Let {
-                                    expr: Expr::Pop(t), ..
-                                } if self.indexed.replayed.get(t) == Some(var) => Some(*t),
-                                _ => None,
-                            })
-                            .collect();
+                        let replayed = self.indexed.replayed_by(&l.body, *var);
                         let takes = replayed.into_iter().map(|tape| {
                             let t = self.var(tape);
                             let slots = self.slots_of(tape);
@@ -284,10 +277,7 @@ impl Emitter<'_> {
                             quote!(let #slots = #t.replay(#n.size_hint().0);)
                         });
                         let takes: TokenStream = takes.collect();
-                        let counted = self.indexed.recorded.values();
-                        let counted = counted.chain(self.indexed.replayed.values());
-                        let v = if self.read.contains(var) || counted.into_iter().any(|c| c == var)
-                        {
+                        let v = if self.read.contains(var) || self.indexed.indexes_by(*var) {
                             self.var(*var)
                         } else {
                             quote!(_)

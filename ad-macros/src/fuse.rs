@@ -360,6 +360,7 @@ pub struct Effects {
     pub assigned: Vec<(Var, AssignOp)>,
     /// Outside buffers written element by element.
     pub stored: HashSet<Var>,
+    /// Accesses to outside buffers.
     pub accesses: Vec<Access>,
     /// A jump, an item, a record or replay, a growing `Vec`, or a buffer passed mutably to a
     /// call. (Reserving a tape only writes the tape.)

@@ -85,6 +85,27 @@ pub fn indexed(f: &Function) -> Indexed {
     out
 }
 
+impl Indexed {
+    /// Whether a tape is recorded or replayed by the counter `i`.
+    pub fn indexes_by(&self, i: Var) -> bool {
+        self.recorded
+            .values()
+            .chain(self.replayed.values())
+            .any(|&c| c == i)
+    }
+
+    /// The tapes the loop with counter `i` and body `body` replays by index.
+    pub fn replayed_by(&self, body: &[Stmt], i: Var) -> Vec<Var> {
+        let replays = |s: &Stmt| match s {
+            Stmt::Let {
+                expr: Expr::Pop(t), ..
+            } if self.replayed.get(t) == Some(&i) => Some(*t),
+            _ => None,
+        };
+        body.iter().filter_map(replays).collect()
+    }
+}
+
 /// For a loop over `0..n`, `Some(false)`; over `(0..n).rev()`, `Some(true)`; else `None`.
 fn from_zero(iter: &Iter) -> Option<bool> {
     let zero = match &iter.start {

@@ -3,7 +3,7 @@
 //! iteration; and loops that record some iterations only (after a `continue`), or count from
 //! another start, and push instead. Each in both modes against analytic derivatives.
 
-use crate::common::{assert_exact_derivative, binary, unary};
+use crate::common::{assert_exact_derivative, binary, unary, Case};
 use ad::differentiate;
 
 /// xⁿ by `t *= x` over an `i32` counter.
@@ -26,25 +26,36 @@ pub fn power_u64(x: f64, n: u64) -> f64 {
     t
 }
 
+/// A function of x whose value is xᵏ, with its derivative k xᵏ⁻¹.
+fn power(
+    name: String,
+    k: i32,
+    f: impl Fn(f64) -> f64 + 'static,
+    jvp: impl Fn(f64, f64) -> (f64, f64) + 'static,
+    vjp: impl Fn(f64, f64) -> (f64, f64) + 'static,
+) -> Case {
+    unary(&name, f, jvp, vjp).derivative(move |x| f64::from(k) * x.powi(k - 1))
+}
+
 #[test]
 fn counters_of_any_integer_type() {
     for n in [1, 2, 7] {
-        unary(
-            &format!("power_i32 n={n}"),
+        power(
+            format!("power_i32 n={n}"),
+            n,
             move |x| power_i32(x, n),
             move |x, dx| power_i32_jvp(x, dx, n),
             move |x, w| power_i32_vjp(x, n, w),
         )
-        .derivative(move |x| f64::from(n) * x.powi(n - 1))
         .check(&[&[-1.3], &[0.6]]);
         let m = n as u64;
-        unary(
-            &format!("power_u64 n={n}"),
+        power(
+            format!("power_u64 n={n}"),
+            n,
             move |x| power_u64(x, m),
             move |x, dx| power_u64_jvp(x, dx, m),
             move |x, w| power_u64_vjp(x, m, w),
         )
-        .derivative(move |x| f64::from(n) * x.powi(n - 1))
         .check(&[&[1.1], &[-0.4]]);
     }
     // Empty ranges, one of them backwards: nothing recorded, the derivative of 1 is 0.
@@ -87,23 +98,21 @@ pub fn power_from_two(x: f64, n: usize) -> f64 {
 #[test]
 fn loops_recording_some_iterations_or_not_from_zero() {
     for n in [1_usize, 4, 8] {
-        let k = (0..n).filter(|i| i % 3 != 0).count() as i32;
-        unary(
-            &format!("skipping_power n={n}"),
+        power(
+            format!("skipping_power n={n}"),
+            (0..n).filter(|i| i % 3 != 0).count() as i32,
             move |x| skipping_power(x, n),
             move |x, dx| skipping_power_jvp(x, dx, n),
             move |x, w| skipping_power_vjp(x, n, w),
         )
-        .derivative(move |x| f64::from(k) * x.powi(k - 1))
         .check(&[&[0.7], &[-1.2]]);
-        let k = n.saturating_sub(2) as i32;
-        unary(
-            &format!("power_from_two n={n}"),
+        power(
+            format!("power_from_two n={n}"),
+            n.saturating_sub(2) as i32,
             move |x| power_from_two(x, n),
             move |x, dx| power_from_two_jvp(x, dx, n),
             move |x, w| power_from_two_vjp(x, n, w),
         )
-        .derivative(move |x| f64::from(k) * x.powi(k - 1))
         .check(&[&[0.7], &[-1.2]]);
     }
 }
