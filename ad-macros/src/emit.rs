@@ -354,7 +354,7 @@ impl Emitter<'_> {
                         quote!(#t.push_slice(#v);)
                     }
                     _ if self.indexed.recorded.contains_key(tape) => {
-                        let slot = self.slot(*tape, self.indexed.recorded[tape]);
+                        let slot = self.slot(*tape, &self.indexed.recorded[tape].clone());
                         let v = self.expr(value, 0);
                         quote!(#slot = #v;)
                     }
@@ -413,11 +413,12 @@ impl Emitter<'_> {
         s
     }
 
-    /// `slots[counter]` for a tape recorded or replayed by index.
-    fn slot(&mut self, tape: Var, counter: Var) -> TokenStream {
-        let i = self.var(counter);
+    /// `slots[i − start]` for a tape recorded or replayed by index.
+    fn slot(&mut self, tape: Var, counter: &crate::records::Counter) -> TokenStream {
+        let i = self.var(counter.var);
+        let start = self.expr(&counter.start, 0);
         let slots = self.slots_of(tape);
-        quote!(#slots[::ad::Counter::slot(#i)])
+        quote!(#slots[::ad::Counter::slot(#i, #start)])
     }
 
     fn block(&mut self, block: &[Stmt]) -> TokenStream {
@@ -570,7 +571,7 @@ impl Emitter<'_> {
                 quote!(::std::vec![#v; #n])
             }
             Expr::Pop(t) if self.indexed.replayed.contains_key(t) => {
-                self.slot(*t, self.indexed.replayed[t])
+                self.slot(*t, &self.indexed.replayed[t].clone())
             }
             Expr::Pop(t) => {
                 let t = self.var(*t);

@@ -1,18 +1,18 @@
-//! Records indexed by the loop counter. A `for` loop over `0..n` that records one value per
-//! iteration writes it into slot `i` of `n` slots taken before the loop (`Tape::record`); the
-//! reversed loop that takes the values back reads slot `i` of the `n` it takes at once
-//! (`Tape::replay`).
+//! Records indexed by the loop counter. A `for` loop over `a..b` (or `a..=b`) that records one
+//! value per iteration writes it into slot `i − a` of the slots taken before the loop
+//! (`Tape::record`); the reversed loop that takes the values back reads slot `i − a` of those it
+//! takes at once (`Tape::replay`).
 //!
 //! Recording with `push` updates the tape's top in every iteration and checks it against the
 //! reservation; the compiler cannot tell the recorded store from the loop's own values, so it
 //! kept running values (a maximum, an accumulator) in memory, several times slower than the
 //! loop without the record. Indexed by the counter, the check is one the compiler removes
-//! (`i < n`) and the top is updated once.
+//! (`i − a < b − a`) and the top is updated once.
 //!
 //! A tape qualifies when it is pushed (or popped) at exactly one place, at the top level of
-//! the body of a `for` loop over `0..n` (`(0..n).rev()` for the pop) that no jump leaves or
-//! restarts early, so the body records (replays) exactly once per iteration, in the order of
-//! the counter. The forward side also needs the one reservation of the tape to be for that
+//! the body of a `for` loop over a range (reversed for the pop, no other adaptor) that no jump
+//! leaves or restarts early, so the body records (replays) exactly once per iteration, in the
+//! order of the counter, and whose start is a literal or a variable the body does not assign. The forward side also needs the one reservation of the tape to be for that
 //! loop's range. Either side may qualify without the other: both lay the values out in
 //! the order a stack would.
 
@@ -21,11 +21,18 @@ use std::collections::{HashMap, HashSet};
 
 #[derive(Default)]
 pub struct Indexed {
-    /// Tapes recorded by index, with the counter of the loop that records them.
-    pub recorded: HashMap<Var, Var>,
-    /// Tapes replayed by index, with the counter of the loop that replays them (which takes
-    /// them back just before it starts).
-    pub replayed: HashMap<Var, Var>,
+    /// Tapes recorded by index, with the loop that records them.
+    pub recorded: HashMap<Var, Counter>,
+    /// Tapes replayed by index, with the loop that replays them (which takes them back just
+    /// before it starts).
+    pub replayed: HashMap<Var, Counter>,
+}
+
+/// A loop's counter and the start of its range.
+#[derive(Clone)]
+pub struct Counter {
+    pub var: Var,
+    pub start: Expr,
 }
 
 pub fn indexed(f: &Function) -> Indexed {
@@ -57,26 +64,30 @@ pub fn indexed(f: &Function) -> Indexed {
         let LoopKind::For { var, iter } = &l.kind else {
             return;
         };
-        let Some(reversed) = from_zero(iter) else {
+        let Some(reversed) = counted(iter, &l.body) else {
             return;
         };
         if leaves_early(&l.body) {
             return;
         }
+        let counter = Counter {
+            var: *var,
+            start: iter.start.clone(),
+        };
         for s in &l.body {
             match s {
                 Stmt::Push { tape, value } if !reversed && !matches!(value, Expr::Ref { .. }) => {
                     let reserved_here = matches!(reserves.get(tape).map(Vec::as_slice),
                         Some([r]) if *r == format!("{iter:?}"));
                     if pushes.get(tape) == Some(&1) && reserved_here {
-                        out.recorded.insert(*tape, *var);
+                        out.recorded.insert(*tape, counter.clone());
                     }
                 }
                 Stmt::Let {
                     expr: Expr::Pop(tape),
                     ..
                 } if reversed && pops.get(tape) == Some(&1) => {
-                    out.replayed.insert(*tape, *var);
+                    out.replayed.insert(*tape, counter.clone());
                 }
                 _ => {}
             }
@@ -88,10 +99,8 @@ pub fn indexed(f: &Function) -> Indexed {
 impl Indexed {
     /// Whether a tape is recorded or replayed by the counter `i`.
     pub fn indexes_by(&self, i: Var) -> bool {
-        self.recorded
-            .values()
-            .chain(self.replayed.values())
-            .any(|&c| c == i)
+        let mut counters = self.recorded.values().chain(self.replayed.values());
+        counters.any(|c| c.var == i)
     }
 
     /// The tapes the loop with counter `i` and body `body` replays by index.
@@ -99,21 +108,28 @@ impl Indexed {
         let replays = |s: &Stmt| match s {
             Stmt::Let {
                 expr: Expr::Pop(t), ..
-            } if self.replayed.get(t) == Some(&i) => Some(*t),
+            } if self.replayed.get(t).is_some_and(|c| c.var == i) => Some(*t),
             _ => None,
         };
         body.iter().filter_map(replays).collect()
     }
 }
 
-/// For a loop over `0..n`, `Some(false)`; over `(0..n).rev()`, `Some(true)`; else `None`.
-fn from_zero(iter: &Iter) -> Option<bool> {
-    let zero = match &iter.start {
-        Expr::Usize(0) => true,
-        Expr::Lit(syn::Lit::Int(i)) => i.base10_digits() == "0",
+/// For a loop over a range whose start `body` leaves alone, `Some(false)`; over such a range
+/// reversed, `Some(true)`; else `None`.
+fn counted(iter: &Iter, body: &[Stmt]) -> Option<bool> {
+    let stable = match &iter.start {
+        Expr::Usize(_) | Expr::Lit(syn::Lit::Int(_)) => true,
+        Expr::Var(v) => {
+            let mut assigned = false;
+            walk(body, &mut |s| {
+                assigned |= matches!(s, Stmt::Assign { var, .. } if var == v);
+            });
+            !assigned
+        }
         _ => false,
     };
-    if !zero || iter.inclusive || iter.checkpoint.is_some() {
+    if !stable || iter.checkpoint.is_some() {
         return None;
     }
     match iter.adaptors.as_slice() {

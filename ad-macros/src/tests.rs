@@ -351,11 +351,11 @@ fn vjp_tape_calls(item: TokenStream) -> Vec<String> {
     found
 }
 
-/// A `for` loop over `0..n` that records once per iteration writes slot `i`, and its reversed
-/// loop reads slot `i`. A value recorded only on some iterations (after a `continue`), or in a
-/// loop not starting at zero, is pushed and popped.
+/// A `for` loop over a range that records once per iteration writes slot `i − start`, and its
+/// reversed loop reads it. A value recorded only on some iterations (after a `continue`) is
+/// pushed and popped.
 #[test]
-fn loops_from_zero_record_by_index() {
+fn loops_over_ranges_record_by_index() {
     let power = quote! {
         fn f(x: f64, n: i32) -> f64 {
             let mut t = 1.0;
@@ -383,16 +383,30 @@ fn loops_from_zero_record_by_index() {
         vjp_tape_calls(skipping),
         ["record", "push_reserved", "replay", "pop"]
     );
-    let from_two = quote! {
-        fn f(x: f64, n: usize) -> f64 {
+    let from_k = quote! {
+        fn f(x: f64, k: i64, n: i64) -> f64 {
             let mut t = 1.0;
-            for _ in 2..n {
+            for _ in k..=n {
                 t *= x;
             }
             t
         }
     };
-    assert_eq!(vjp_tape_calls(from_two), ["push_reserved", "pop"]);
+    assert_eq!(vjp_tape_calls(from_k), ["record", "replay"]);
+    let moving_start = quote! {
+        fn f(x: f64, n: usize) -> f64 {
+            let mut t = 1.0;
+            let mut k = 0;
+            for _ in k..n {
+                t *= x;
+                k += 1;
+            }
+            t + k as f64
+        }
+    };
+    // The range is evaluated once, into a value of its own: the body's `k += 1` changes
+    // another.
+    assert_eq!(vjp_tape_calls(moving_start), ["record", "replay"]);
 }
 
 /// An adjoint loop touching each element once runs forwards (the row loop of `A x`); one

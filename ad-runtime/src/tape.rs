@@ -135,7 +135,7 @@ impl<T: Copy + Default + 'static> Tape<T> {
     }
 
     /// Takes the `n` slots that a `for` loop over `0..n` records into, one per iteration:
-    /// iteration `i` writes slot `i`. Recording by index instead of by [`push`](Tape::push)
+    /// iteration `i` writes slot `i` (over `a..b`, slot `i − a`). Recording by index instead of by [`push`](Tape::push)
     /// leaves the loop no update of the stack's top, and its bounds check to the compiler,
     /// which can see that `i < n`.
     #[inline]
@@ -233,17 +233,17 @@ impl<T: Copy> Slot<T> {
 }
 
 /// A `for` loop's counter as the index of the slot its iteration records into (see
-/// [`Tape::record`]): the generated code does not know the counter's integer type. The counter
-/// runs over `0..n`, so it is never negative.
+/// [`Tape::record`]): the generated code does not know the counter's integer type.
 pub trait Counter: Copy {
-    /// The counter as a slot index.
-    fn slot(self) -> usize;
+    /// The slot of the iteration at counter `self` of a loop over a range from `start`: how far
+    /// `self` is past `start` (which it never is below).
+    fn slot(self, start: Self) -> usize;
 }
 
 impl Counter for usize {
     #[inline]
-    fn slot(self) -> usize {
-        self
+    fn slot(self, start: Self) -> usize {
+        self - start
     }
 }
 
@@ -251,8 +251,9 @@ macro_rules! counter {
     ($($t:ty)*) => {$(
         impl Counter for $t {
             #[inline]
-            fn slot(self) -> usize {
-                self as usize
+            fn slot(self, start: Self) -> usize {
+                // The distance fits the unsigned type of the same width (-100..100 in `i8`).
+                self.abs_diff(start) as usize
             }
         }
     )*};
@@ -390,8 +391,8 @@ mod tests {
         t.push(1.0);
         for outer in 0..2 {
             let slots = t.record(3);
-            for i in 0..3_i32 {
-                slots[i.slot()] = f64::from(10 * outer + i);
+            for i in -1..2_i32 {
+                slots[i.slot(-1)] = f64::from(10 * outer + i + 1);
             }
         }
         assert_eq!(t.len(), 7);
@@ -404,7 +405,11 @@ mod tests {
         let popped: Vec<f64> = (0..4).map(|_| t.pop()).collect();
         assert_eq!(popped, [2.0, 1.0, 0.0, 1.0]);
         assert!(t.is_empty());
-        assert_eq!([7_u8.slot(), 7_i64.slot(), 7_usize.slot()], [7; 3]);
+        assert_eq!([7_u8.slot(0), 7_i64.slot(0), 7_usize.slot(0)], [7; 3]);
+        assert_eq!(
+            [99_i8.slot(-100), 5_usize.slot(2), 0_i128.slot(-3)],
+            [199, 3, 3]
+        );
     }
 
     #[test]

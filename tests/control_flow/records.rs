@@ -1,7 +1,8 @@
 //! Loops that record one value per iteration into slots indexed by the loop counter, whatever
-//! its integer type, including empty ranges and an inner loop recording once per outer
-//! iteration; and loops that record some iterations only (after a `continue`), or count from
-//! another start, and push instead. Each in both modes against analytic derivatives.
+//! its integer type and the start of its range (a literal, a parameter, negative, inclusive),
+//! including empty ranges and an inner loop recording once per outer iteration; and a loop that
+//! records some iterations only (after a `continue`) and pushes instead. Each in both modes
+//! against analytic derivatives.
 
 use crate::common::{assert_exact_derivative, binary, unary, Case};
 use ad::differentiate;
@@ -95,6 +96,30 @@ pub fn power_from_two(x: f64, n: usize) -> f64 {
     t
 }
 
+/// Π_{k ≤ i ≤ n} (1 + x i / 64) over `k..=n` with an `i8` counter (the range may start below
+/// zero and span more than `i8::MAX` values).
+#[differentiate(forward, reverse)]
+pub fn shifted_product(x: f64, k: i8, n: i8) -> f64 {
+    let mut t = 1.0;
+    for i in k..=n {
+        t *= 1.0 + x * f64::from(i) / 64.0;
+    }
+    t
+}
+
+/// xⁿ over `k..n` where the body moves `k` on: the range keeps the start it was made with.
+#[differentiate(forward, reverse)]
+#[allow(clippy::mut_range_bound)]
+pub fn moving_start(x: f64, n: usize) -> f64 {
+    let mut t = 1.0;
+    let mut k = 0;
+    for _ in k..n {
+        t *= x;
+        k += 1;
+    }
+    t + k as f64
+}
+
 #[test]
 fn loops_recording_some_iterations_or_not_from_zero() {
     for n in [1_usize, 4, 8] {
@@ -114,6 +139,34 @@ fn loops_recording_some_iterations_or_not_from_zero() {
             move |x, w| power_from_two_vjp(x, n, w),
         )
         .check(&[&[0.7], &[-1.2]]);
+        power(
+            format!("moving_start n={n}"),
+            n as i32,
+            move |x| moving_start(x, n),
+            move |x, dx| moving_start_jvp(x, dx, n),
+            move |x, w| moving_start_vjp(x, n, w),
+        )
+        .check(&[&[0.7], &[-1.2]]);
+    }
+}
+
+#[test]
+fn ranges_from_any_start() {
+    for (k, n) in [(-3_i8, 2_i8), (-100, 100), (5, 4), (0, 0)] {
+        // d/dx Π (1 + x cᵢ) = Π · Σ cᵢ / (1 + x cᵢ), cᵢ = i / 64.
+        let c = move |i: i8| f64::from(i) / 64.0;
+        let factors = move |x: f64| (k..=n).map(move |i| (c(i), 1.0 + x * c(i)));
+        unary(
+            &format!("shifted_product {k}..={n}"),
+            move |x| shifted_product(x, k, n),
+            move |x, dx| shifted_product_jvp(x, dx, k, n),
+            move |x, w| shifted_product_vjp(x, k, n, w),
+        )
+        .derivative(move |x| {
+            let p: f64 = factors(x).map(|(_, f)| f).product();
+            p * factors(x).map(|(c, f)| c / f).sum::<f64>()
+        })
+        .check(&[&[0.3], &[-0.45]]);
     }
 }
 
