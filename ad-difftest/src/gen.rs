@@ -911,10 +911,13 @@ impl<'a> FnGen<'a> {
     fn for_range(&mut self) {
         let acc = self.accumulator();
         let i = self.fresh("i");
-        let (range, trips, max) = match self.rng.below(5) {
+        let (range, trips, max) = match self.rng.below(7) {
             0 => ("(0..4).rev()".to_string(), 4, 3),
             1 => ("(0..4).step_by(2)".to_string(), 2, 2),
             2 => ("0..4".to_string(), 4, 3),
+            // Ranges from elsewhere than zero (their records are indexed from the start).
+            3 => ("1..4".to_string(), 3, 3),
+            4 => ("1..=3".to_string(), 3, 3),
             _ => ("0..3".to_string(), 3, 2),
         };
         self.line(&format!("for {i} in {range} {{"));
