@@ -94,6 +94,45 @@ fn overwritten_in_loop(x: &[f64], a: f64) -> f64 {
     r * x[0]
 }
 
+/// Bug 7 (a wrong gradient, in `chain.rs` since the third session): in the reversed loop,
+/// the branch that reads `m` adds to `m`'s carried adjoint, which the body reads again after
+/// the branch; the rewrite that reads the carried adjoint as one took that second read for the
+/// incoming value.
+#[differentiate(forward, reverse)]
+fn branch_adds_to_carried(a: f64, b: f64) -> f64 {
+    let mut m = a;
+    for _ in 0..3 {
+        m /= 1.0 + b * b;
+        let v = if b < 0.09 { b.sin() } else { (m * 2.0).sin() };
+        m += v;
+    }
+    m
+}
+
+#[test]
+fn carried_adjoint_added_to_in_a_branch() {
+    // b = 0.4 takes the branch that reads m, b = 0.05 the other.
+    for (a, b) in [(0.3, 0.4), (-0.8, 0.4), (0.3, 0.05)] {
+        let (_, da) = branch_adds_to_carried_jvp(a, 1.0, b, 0.0);
+        let (_, db) = branch_adds_to_carried_jvp(a, 0.0, b, 1.0);
+        let (_, ga, gb) = branch_adds_to_carried_vjp(a, b, 1.0);
+        check(
+            "branch_adds_to_carried ∂a",
+            |a| branch_adds_to_carried(a, b),
+            da,
+            ga,
+            a,
+        );
+        check(
+            "branch_adds_to_carried ∂b",
+            |b| branch_adds_to_carried(a, b),
+            db,
+            gb,
+            b,
+        );
+    }
+}
+
 /// Forward, reverse and 5-point differences of `f` in `a`.
 fn check(what: &str, f: impl Fn(f64) -> f64, jvp: f64, vjp: f64, a: f64) {
     let want = fd5(&f, a, 1e-4);

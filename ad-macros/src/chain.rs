@@ -17,7 +17,8 @@
 //! This is what a gradient written by hand does when it multiplies the adjoint by the step's
 //! derivative. It applies when the body reads no adjoint but the carried one (adjoints
 //! computed before the loop would make the body affine, not linear, in it), calls nothing,
-//! and reads the carried adjoint only before assigning it.
+//! and reads the carried adjoint only before setting or adding to it (a read after an
+//! addition, say in a branch, would see more than the incoming value).
 //!
 //! Likewise, what a loop only adds to an adjoint declared outside it is summed in a local of
 //! the loop (`summed`), so the chain of additions stays in a register.
@@ -94,7 +95,7 @@ fn let_var(v: Var, mutable: bool, expr: Expr) -> Stmt {
 /// the rest of the function (which may be memory). Only the order of the sum changes.
 fn summed(f: &Function, body: &Block) -> Vec<Var> {
     let mut scan = Scan::default();
-    scan.block(f, &bound_in(body), body, false);
+    scan.block(f, &bound_in(body), body);
     let mut out: Vec<Var> = scan
         .accumulated
         .iter()
@@ -120,26 +121,31 @@ struct Scan {
     set: HashSet<Var>,
     /// Outside adjoints added to (`+=`, `-=`).
     accumulated: HashSet<Var>,
-    /// An outside adjoint read after being set, or set in a nested loop (whose next
-    /// iteration reads the new value).
+    /// Outside adjoints set or added to so far, on the path being scanned.
+    changed: HashSet<Var>,
+    /// An outside adjoint read after being set or added to (in the same iteration, or in the
+    /// next iteration of a nested loop).
     reread: bool,
     /// A call or a jump.
     opaque: bool,
 }
 
 impl Scan {
-    fn block(&mut self, f: &Function, defs: &HashSet<Var>, block: &Block, nested: bool) {
+    fn block(&mut self, f: &Function, defs: &HashSet<Var>, block: &Block) {
         for s in block {
             let outer = |v: &Var| !defs.contains(v) && is_adjoint(f, *v);
             let mut reads = Vec::new();
+            let mut changes = None;
             match s {
                 Stmt::Assign { var, op, expr } => {
                     expr.visit_vars(&mut |v| reads.push(v));
-                    if *op == AssignOp::Set && outer(var) {
-                        self.reread |= nested;
-                        self.set.insert(*var);
-                    } else if outer(var) {
-                        self.accumulated.insert(*var);
+                    if outer(var) {
+                        if *op == AssignOp::Set {
+                            self.set.insert(*var);
+                        } else {
+                            self.accumulated.insert(*var);
+                        }
+                        changes = Some(*var);
                     }
                 }
                 Stmt::Store { index, value, .. } => {
@@ -156,22 +162,30 @@ impl Scan {
                     }
                 }
             }
+            // The value assigned is computed before the assignment.
             for v in reads.into_iter().filter(|v| outer(v)) {
-                self.reread |= self.set.contains(&v);
+                self.reread |= self.changed.contains(&v);
                 self.read.insert(v);
             }
-            if let Stmt::If { then, els, .. } = s {
-                // One branch runs: each starts from what was set before the `if`.
-                let before = self.set.clone();
-                self.block(f, defs, then, nested);
-                let after_then = std::mem::replace(&mut self.set, before);
-                self.block(f, defs, els, nested);
-                self.set.extend(after_then);
-                continue;
-            }
-            let nested = nested || matches!(s, Stmt::Loop(_));
-            for b in s.blocks() {
-                self.block(f, defs, b, nested);
+            self.changed.extend(changes);
+            match s {
+                Stmt::If { then, els, .. } => {
+                    // One branch runs: each starts from what was changed before the `if`.
+                    let before = self.changed.clone();
+                    self.block(f, defs, then);
+                    let after_then = std::mem::replace(&mut self.changed, before);
+                    self.block(f, defs, els);
+                    self.changed.extend(after_then);
+                }
+                _ => {
+                    // A nested loop twice: its next iteration sees what this one changed.
+                    let passes = if matches!(s, Stmt::Loop(_)) { 2 } else { 1 };
+                    for _ in 0..passes {
+                        for b in s.blocks() {
+                            self.block(f, defs, b);
+                        }
+                    }
+                }
             }
         }
     }
@@ -180,7 +194,7 @@ impl Scan {
 /// The one adjoint the loop body carries from iteration to iteration, if the rewrite applies.
 fn carried(f: &Function, body: &Block) -> Option<Var> {
     let mut scan = Scan::default();
-    scan.block(f, &bound_in(body), body, false);
+    scan.block(f, &bound_in(body), body);
     let [c] = scan.read.iter().copied().collect::<Vec<_>>()[..] else {
         return None;
     };
