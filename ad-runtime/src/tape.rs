@@ -135,9 +135,9 @@ impl<T: Copy + Default + 'static> Tape<T> {
     }
 
     /// Takes the `n` slots that a `for` loop over `0..n` records into, one per iteration:
-    /// iteration `i` writes slot `i` (over `a..b`, slot `i − a`). Recording by index instead of by [`push`](Tape::push)
-    /// leaves the loop no update of the stack's top, and its bounds check to the compiler,
-    /// which can see that `i < n`.
+    /// iteration `i` writes slot `i` (over `a..b`, slot `i − a`). Recording by index instead
+    /// of by [`push`](Tape::push) leaves the loop no update of the stack's top, and its bounds
+    /// check to the compiler, which can see that `i < n`.
     #[inline]
     pub fn record(&mut self, n: usize) -> &mut [T] {
         self.reserve(n);
