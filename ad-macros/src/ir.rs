@@ -415,50 +415,12 @@ impl Expr {
     /// Calls `f` on every variable this expression reads.
     pub fn visit_vars(&self, f: &mut impl FnMut(Var)) {
         match self {
-            Expr::Var(v) => f(*v),
-            Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
-            Expr::Bool(_) | Expr::Usize(_) | Expr::NewTape | Expr::NewSlot | Expr::SelfValue => {}
-            Expr::Member(a, _) | Expr::Borrow(a) => a.visit_vars(f),
-            Expr::Pop(t) | Expr::Len(t) => f(*t),
-            Expr::Ref { buf, range, .. } => {
-                f(*buf);
-                if let Some(r) = range {
-                    r.0.visit_vars(f);
-                    r.1.visit_vars(f);
-                }
-            }
-            Expr::Load { buf, index } => {
-                f(*buf);
-                index.visit_vars(f);
-            }
-            Expr::NewBuf { init, len } => {
-                init.visit_vars(f);
-                len.visit_vars(f);
-            }
-            Expr::NewVec { capacity } => {
-                if let Some(c) = capacity {
-                    c.visit_vars(f);
-                }
-            }
-            Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
-                a.visit_vars(f)
-            }
-            Expr::Binary(_, a, b) => {
-                a.visit_vars(f);
-                b.visit_vars(f);
-            }
-            Expr::InRange {
-                value, start, end, ..
-            } => {
-                value.visit_vars(f);
-                start.visit_vars(f);
-                end.visit_vars(f);
-            }
-            Expr::Method { args, .. }
-            | Expr::Rule { args, .. }
-            | Expr::Call { args, .. }
-            | Expr::Tuple(args)
-            | Expr::Array(args) => args.iter().for_each(|a| a.visit_vars(f)),
+            Expr::Var(v) | Expr::Pop(v) | Expr::Len(v) => f(*v),
+            Expr::Ref { buf, .. } | Expr::Load { buf, .. } => f(*buf),
+            _ => {}
+        }
+        for c in self.children() {
+            c.visit_vars(f);
         }
     }
 
@@ -550,83 +512,23 @@ impl Expr {
 
     /// Replaces variables by expressions, bottom-up.
     pub fn map_vars(&mut self, f: &mut impl FnMut(Var) -> Option<Expr>) {
-        match self {
-            Expr::Var(v) => {
-                if let Some(e) = f(*v) {
-                    *self = e;
-                }
+        if let Expr::Var(v) = self {
+            if let Some(e) = f(*v) {
+                *self = e;
             }
-            Expr::Lit(_) | Expr::Zero | Expr::Path(_) => {}
-            Expr::SelfValue => {}
-            Expr::Member(a, _) | Expr::Borrow(a) => a.map_vars(f),
-            Expr::Bool(_)
-            | Expr::Usize(_)
-            | Expr::NewTape
-            | Expr::NewSlot
-            | Expr::Pop(_)
-            | Expr::Len(_) => {}
-            // The buffer is a place; only the bounds of a sub-slice are values.
-            Expr::Ref { range, .. } => {
-                if let Some(r) = range {
-                    r.0.map_vars(f);
-                    r.1.map_vars(f);
-                }
-            }
-            // The buffer of a load is a place, not a value: only its index is rewritten.
-            Expr::Load { index, .. } => index.map_vars(f),
-            Expr::NewBuf { init, len } => {
-                init.map_vars(f);
-                len.map_vars(f);
-            }
-            Expr::NewVec { capacity } => {
-                if let Some(c) = capacity {
-                    c.map_vars(f);
-                }
-            }
-            Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
-                a.map_vars(f)
-            }
-            Expr::Binary(_, a, b) => {
-                a.map_vars(f);
-                b.map_vars(f);
-            }
-            Expr::InRange {
-                value, start, end, ..
-            } => {
-                value.map_vars(f);
-                start.map_vars(f);
-                end.map_vars(f);
-            }
-            Expr::Method { args, .. }
-            | Expr::Rule { args, .. }
-            | Expr::Call { args, .. }
-            | Expr::Tuple(args)
-            | Expr::Array(args) => args.iter_mut().for_each(|a| a.map_vars(f)),
+            return;
+        }
+        // The buffer of a load or a sub-slice is a place, not a value: it is not a child.
+        for c in self.children_mut() {
+            c.map_vars(f);
         }
     }
 
     /// Whether evaluating the expression can have an effect besides its value.
     pub fn has_effects(&self) -> bool {
-        let mut effects = matches!(self, Expr::Call { .. } | Expr::Pop(_));
-        match self {
-            Expr::Unary(_, a) | Expr::Cast(a, _) | Expr::Field(a, _) | Expr::Index(a, _) => {
-                effects |= a.has_effects()
-            }
-            Expr::Binary(_, a, b) => effects |= a.has_effects() || b.has_effects(),
-            Expr::InRange {
-                value, start, end, ..
-            } => effects |= value.has_effects() || start.has_effects() || end.has_effects(),
-            Expr::Method { args, .. }
-            | Expr::Rule { args, .. }
-            | Expr::Call { args, .. }
-            | Expr::Tuple(args)
-            | Expr::Array(args) => effects |= args.iter().any(Expr::has_effects),
-            // Indexing may panic: keep loads whose value is unused only if .. never; a load is
-            // pure here because the primal performed the same access.
-            Expr::Load { index, .. } => effects |= index.has_effects(),
-            _ => {}
-        }
-        effects
+        // A load may panic, but the primal performed the same access: it counts as pure.
+        matches!(self, Expr::Call { .. } | Expr::Pop(_))
+            || self.children().into_iter().any(Expr::has_effects)
     }
 }
 
