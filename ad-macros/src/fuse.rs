@@ -24,27 +24,20 @@
 //! replay a tape, jump, or pass a buffer mutably to a call are left alone.
 
 use crate::ir::{
-    bound_in, walk, walk_mut, AssignOp, Block, Expr, Function, Iter, LoopKind, Stmt, Var,
+    bound_in, tape_uses, walk, walk_mut, AssignOp, Block, Expr, Function, Iter, LoopKind, Stmt,
+    TapeUses, Var,
 };
 use std::collections::{HashMap, HashSet};
 
 pub fn fuse_loops(f: &mut Function) {
+    let TapeUses { mut pushes, pops } = tape_uses(&f.stmts);
+    for (tape, n) in pops {
+        *pushes.entry(tape).or_default() += n;
+    }
     let mut tapes = Tapes {
-        uses: HashMap::new(),
+        uses: pushes,
         dropped: HashSet::new(),
     };
-    walk(&f.stmts, &mut |s| {
-        if let Stmt::Push { tape, .. } | Stmt::Restore { tape, .. } = s {
-            *tapes.uses.entry(*tape).or_default() += 1;
-        }
-        for e in s.exprs() {
-            e.visit(&mut |e| {
-                if let Expr::Pop(t) = e {
-                    *tapes.uses.entry(*t).or_default() += 1;
-                }
-            });
-        }
-    });
     fuse_block(&mut f.stmts, &mut tapes);
     if !tapes.dropped.is_empty() {
         drop_tapes(&mut f.stmts, &tapes.dropped);

@@ -700,6 +700,35 @@ pub fn rebuild(block: &mut Block, f: &mut impl FnMut(Stmt) -> Vec<Stmt>) {
     *block = out;
 }
 
+/// How often each tape is recorded to (`push`, a whole buffer's `push_slice`) and how often
+/// taken back from (`pop`, `pop_into`) in `block`, at any depth.
+pub struct TapeUses {
+    pub pushes: std::collections::HashMap<Var, usize>,
+    pub pops: std::collections::HashMap<Var, usize>,
+}
+
+pub fn tape_uses(block: &[Stmt]) -> TapeUses {
+    let mut uses = TapeUses {
+        pushes: Default::default(),
+        pops: Default::default(),
+    };
+    walk(block, &mut |s| {
+        match s {
+            Stmt::Push { tape, .. } => *uses.pushes.entry(*tape).or_default() += 1,
+            Stmt::Restore { tape, .. } => *uses.pops.entry(*tape).or_default() += 1,
+            _ => {}
+        }
+        for e in s.exprs() {
+            e.visit(&mut |e| {
+                if let Expr::Pop(t) = e {
+                    *uses.pops.entry(*t).or_default() += 1;
+                }
+            });
+        }
+    });
+    uses
+}
+
 /// The variables bound inside `block` (by `let`, a declaration, or a `for`), at any depth.
 pub fn bound_in(block: &[Stmt]) -> std::collections::HashSet<Var> {
     let mut out = std::collections::HashSet::new();

@@ -16,7 +16,7 @@
 //! loop's range. Either side may qualify without the other: both lay the values out in
 //! the order a stack would.
 
-use crate::ir::{walk, Adaptor, Expr, Function, Iter, LoopKind, Stmt, Var};
+use crate::ir::{tape_uses, walk, Adaptor, Expr, Function, Iter, LoopKind, Stmt, TapeUses, Var};
 use std::collections::{HashMap, HashSet};
 
 #[derive(Default)]
@@ -36,25 +36,11 @@ pub struct Counter {
 }
 
 pub fn indexed(f: &Function) -> Indexed {
-    let mut pushes: HashMap<Var, usize> = HashMap::new();
-    let mut pops: HashMap<Var, usize> = HashMap::new();
+    let TapeUses { pushes, pops } = tape_uses(&f.stmts);
     let mut reserves: HashMap<Var, Vec<String>> = HashMap::new();
     walk(&f.stmts, &mut |s| {
-        match s {
-            Stmt::Push { tape, .. } => *pushes.entry(*tape).or_default() += 1,
-            // Takes back a whole buffer.
-            Stmt::Restore { tape, .. } => *pops.entry(*tape).or_default() += 1,
-            Stmt::Reserve { tape, iter } => {
-                reserves.entry(*tape).or_default().push(format!("{iter:?}"))
-            }
-            _ => {}
-        }
-        for e in s.exprs() {
-            e.visit(&mut |e| {
-                if let Expr::Pop(t) = e {
-                    *pops.entry(*t).or_default() += 1;
-                }
-            });
+        if let Stmt::Reserve { tape, iter } = s {
+            reserves.entry(*tape).or_default().push(format!("{iter:?}"));
         }
     });
 
