@@ -46,11 +46,7 @@ fn independent(body: &[Stmt], i: Var) -> bool {
 
 /// `i`, `i + k` or `k + i` with `k` reading neither `i` nor a variable bound in the loop.
 fn counter_plus_offset(e: &Expr, i: Var, defs: &HashSet<Var>) -> bool {
-    let invariant = |k: &Expr| {
-        let mut ok = true;
-        k.visit_vars(&mut |v| ok &= v != i && !defs.contains(&v));
-        ok
-    };
+    let invariant = |k: &Expr| !k.reads_any(|v| v == i || defs.contains(&v));
     match e {
         Expr::Var(v) => *v == i,
         Expr::Binary(BinOp::Add, a, b) => {

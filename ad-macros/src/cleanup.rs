@@ -460,7 +460,7 @@ fn accumulate_in_branches(block: &mut Block) {
                 value: Expr::Var(a),
                 index,
                 ..
-            } if !mentions_expr(index, *a) => *a,
+            } if !index.reads_any(|u| u == *a) => *a,
             Stmt::Assign {
                 var,
                 op: AssignOp::Add | AssignOp::Sub,
@@ -511,12 +511,6 @@ fn mentions(block: &[Stmt], v: Var) -> bool {
         s.visit_reads(&mut |u| hit |= u == v);
         hit |= matches!(s, Stmt::Assign { var, .. } | Stmt::Declare { var } if *var == v);
     });
-    hit
-}
-
-fn mentions_expr(e: &Expr, v: Var) -> bool {
-    let mut hit = false;
-    e.visit_vars(&mut |u| hit |= u == v);
     hit
 }
 

@@ -175,7 +175,7 @@ fn fuse(block: &Block, p: usize, q: usize, reversed: bool, tapes: &mut Tapes) ->
         !matches!(s, Stmt::Let { mutable: false, expr, .. }
             if recomputed.contains(&let_key(s))
                 && !expr.has_effects()
-                && !reads_any(expr, &all_written))
+                && !expr.reads_any(|v| all_written.contains(&v)))
     }));
     let mut out = block[..p].to_vec();
     out.extend(up);
@@ -302,12 +302,6 @@ fn let_key(s: &Stmt) -> String {
         Stmt::Let { vars, expr, .. } => format!("{vars:?} {expr:?}"),
         _ => String::new(),
     }
-}
-
-fn reads_any(e: &Expr, vars: &HashSet<Var>) -> bool {
-    let mut hit = false;
-    e.visit_vars(&mut |v| hit |= vars.contains(&v));
-    hit
 }
 
 /// The variables and buffers a statement itself changes.

@@ -412,6 +412,13 @@ impl Expr {
         Expr::Unary(UnOp::Neg, Box::new(a))
     }
 
+    /// Whether this expression reads a variable for which `hit` holds.
+    pub fn reads_any(&self, hit: impl Fn(Var) -> bool) -> bool {
+        let mut found = false;
+        self.visit_vars(&mut |v| found |= hit(v));
+        found
+    }
+
     /// Calls `f` on every variable this expression reads.
     pub fn visit_vars(&self, f: &mut impl FnMut(Var)) {
         match self {
