@@ -142,11 +142,7 @@ fn carried(f: &mut Function, s: &mut Stmt) -> Option<(Block, Block)> {
             assigned.insert(*var);
         }
     });
-    let mut stale = false;
-    carried
-        .value
-        .visit_vars(&mut |v| stale |= assigned.contains(&v));
-    if stale {
+    if carried.value.reads_any(|v| assigned.contains(&v)) {
         return None;
     }
     let Ty::Buffer(Some(width)) = f.ty(buf) else {
