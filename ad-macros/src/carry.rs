@@ -59,11 +59,7 @@ fn carried(f: &mut Function, s: &mut Stmt) -> Option<(Block, Block)> {
         return None;
     }
     let (i, start, end) = (*i, iter.start.clone(), iter.end.clone());
-    let mut jumps = false;
-    walk(&l.body, &mut |t| {
-        jumps |= matches!(t, Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_))
-    });
-    if jumps {
+    if crate::ir::jumps(&l.body) {
         return None;
     }
     // Offsets from the loop variable: `let t = i + c;`, `let t = i - c;`.

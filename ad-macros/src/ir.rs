@@ -736,6 +736,15 @@ pub fn tape_uses(block: &[Stmt]) -> TapeUses {
     uses
 }
 
+/// Whether `block` has a `break`, `continue` or `return` anywhere in it.
+pub fn jumps(block: &[Stmt]) -> bool {
+    let mut found = false;
+    walk(block, &mut |s| {
+        found |= matches!(s, Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_))
+    });
+    found
+}
+
 /// The variables bound inside `block` (by `let`, a declaration, or a `for`), at any depth.
 pub fn bound_in(block: &[Stmt]) -> std::collections::HashSet<Var> {
     let mut out = std::collections::HashSet::new();

@@ -58,14 +58,9 @@ fn sliced(f: &mut Function, s: &mut Stmt) -> Option<(Block, Expr)> {
     {
         return None;
     }
-    let mut jumps = false;
-    walk(&l.body, &mut |s| {
-        jumps |= matches!(
-            s,
-            Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) | Stmt::Item(_)
-        )
-    });
-    if jumps {
+    let mut items = false;
+    walk(&l.body, &mut |s| items |= matches!(s, Stmt::Item(_)));
+    if items || crate::ir::jumps(&l.body) {
         return None;
     }
     // What the body defines and assigns: an offset must not depend on it, except through
